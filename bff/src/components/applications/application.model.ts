@@ -1,0 +1,108 @@
+import { Schema } from 'mongoose';
+import { ITEM_KEYS, type ApplicationStatus, type DepartmentCode, type ItemKey, type ItemState } from '@birth/shared';
+
+/** A rejection reason as the department sent it: all of them at once (一次性告知). */
+export type RejectionReason = { code?: string; field?: string; message: string };
+
+export type ItemRecord = {
+  state: ItemState;
+  department: DepartmentCode;
+  dispatchedAt?: Date;
+  dueAt?: Date;
+  acceptedAt?: Date;
+  completedAt?: Date;
+  deliveredAt?: Date;
+  rejection?: { reasons: RejectionReason[]; at: Date };
+  /** Outputs; personal ones (the newborn's ID number) sealed. */
+  outputs?: Record<string, string>;
+  shipment?: { carrier: string; trackingNumber: string; at: Date };
+  pickup?: { place: string; hours: string; pickupCode?: string; at: Date };
+  resubmissions?: number;
+};
+
+export type TimelineEntry = { at: Date; itemKey?: ItemKey; event: string; actor: 'parent' | 'department' | 'system'; state?: ItemState; note?: string };
+
+export type OutboxEntry = {
+  id: string; // deterministic: the delivery key, so a redelivery after a crash is recognised
+  kind: 'notify';
+  template: string;
+  itemKey?: ItemKey;
+  params: Record<string, string>;
+  state: 'pending' | 'done' | 'dead';
+  attempts: number;
+  nextAt: Date;
+  lastError?: string;
+  createdAt: Date;
+  doneAt?: Date;
+};
+
+export type ApplicationDoc = {
+  _id: string;
+  ownerId: string;
+  version: number;
+  status: ApplicationStatus;
+  /** The form as the parents filled it; ID numbers and phones sealed (see application.crypto.ts). */
+  data: Record<string, unknown>;
+  items: Partial<Record<ItemKey, ItemRecord>>;
+  timeline: TimelineEntry[];
+  eventLog: { id: string; hash: string }[];
+  outbox: OutboxEntry[];
+  outboxDue: Date | null;
+  outboxLease: { owner: string; until: Date } | null;
+  newbornKey: string | null;
+  submittedAt?: Date;
+  acceptedAt?: Date;
+  withdrawnAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export const applicationSchema = new Schema(
+  {
+    _id: String,
+    ownerId: { type: String, required: true },
+    version: { type: Number, required: true },
+    status: { type: String, required: true },
+    data: { type: Schema.Types.Mixed, default: {} },
+    items: { type: Schema.Types.Mixed, default: {} },
+    timeline: { type: [Schema.Types.Mixed], default: [] },
+    eventLog: { type: [Schema.Types.Mixed], default: [] },
+    outbox: { type: [Schema.Types.Mixed], default: [] },
+    outboxDue: { type: Date, default: null },
+    outboxLease: { type: Schema.Types.Mixed, default: null },
+    newbornKey: { type: String, default: null },
+    submittedAt: Date,
+    acceptedAt: Date,
+    withdrawnAt: Date,
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+applicationSchema.index({ ownerId: 1, createdAt: -1 });
+applicationSchema.index({ status: 1, updatedAt: 1 });
+applicationSchema.index({ outboxDue: 1 });
+for (const key of ITEM_KEYS) applicationSchema.index({ [`items.${key}.state`]: 1, [`items.${key}.dueAt`]: 1 });
+
+/** One application per newborn per parent pair: the claim's _id is a blind index of who and when. */
+export type NewbornClaimDoc = { _id: string; applicationId: string; createdAt: Date };
+export const newbornClaimSchema = new Schema<NewbornClaimDoc>(
+  { _id: String, applicationId: { type: String, required: true }, createdAt: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+export type AuditDoc = { _id: string; at: Date; actor: string; role: string; department?: string; action: string; applicationId: string; itemKey?: string; fields: string[] };
+export const auditSchema = new Schema<AuditDoc>(
+  {
+    _id: String,
+    at: { type: Date, required: true },
+    actor: { type: String, required: true },
+    role: { type: String, required: true },
+    department: String,
+    action: { type: String, required: true },
+    applicationId: { type: String, required: true, index: true },
+    itemKey: String,
+    fields: [String],
+  },
+  { versionKey: false },
+);

@@ -1,0 +1,1 @@
+export { guideRouter } from './guide.router';

@@ -1,0 +1,45 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
+import { AppError } from '../../libraries/errors';
+import { requireJson } from '../../libraries/http';
+import type { TasksService } from './tasks.service';
+
+const principal = (ctx: Context) => ctx.state.principal as Principal;
+
+export function tasksRouter(service: TasksService, signer: TokenSigner): Router {
+  const router = new Router({ prefix: '/api/v1/dept/tasks' });
+  router.use(requireRole(signer, 'department'));
+
+  router.get('/', async (ctx) => {
+    const status = typeof ctx.query.status === 'string' ? ctx.query.status : undefined;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await service.list(principal(ctx).department!, status);
+  });
+
+  router.get('/:taskId', async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await service.get(principal(ctx), ctx.params.taskId);
+  });
+
+  router.post('/:taskId/events', async (ctx) => {
+    const result = await service.applyEvent(principal(ctx), ctx.params.taskId, requireJson(ctx));
+    if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
+    ctx.body = result.task;
+  });
+  return router;
+}
+
+export function adminRouter(service: TasksService, signer: TokenSigner): Router {
+  const router = new Router({ prefix: '/api/v1/admin' });
+  router.use(requireRole(signer, 'operator'));
+  router.get('/sla', async (ctx) => {
+    const raw = ctx.query.withinHours;
+    const withinHours = raw === undefined ? 8 : Number(raw);
+    if (!Number.isFinite(withinHours) || withinHours < 0 || withinHours > 24 * 14) {
+      throw new AppError('VALIDATION_FAILED', '参数有误', { errors: [{ path: 'query.withinHours', message: 'withinHours 应为 0–336 之间的小时数' }] });
+    }
+    ctx.body = await service.sla(withinHours);
+  });
+  return router;
+}

@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import {
+  DEPARTMENTS,
+  DepartmentEvent,
+  ITEM_CATALOGUE,
+  ITEM_STATES,
+  ITEM_STATE_LABELS,
+  allowedEvents,
+  deriveApplicationStatus,
+  formatZodIssues,
+  isItemKey,
+  maskIdNumber,
+  maskPhone,
+  nextState,
+  validateOutputs,
+  type DepartmentCode,
+  type ItemKey,
+  type ItemState,
+  type WorkingCalendar,
+} from '@birth/shared';
+import type { Principal } from '../../libraries/auth';
+import type { FieldCrypto } from '../../libraries/crypto';
+import { AppError, notFound, validationFailed } from '../../libraries/errors';
+import { itemDueAt, itemsReadyToDispatch, ITEM_KEYS } from '@birth/shared';
+import type { ApplicationDoc, ItemRecord, OutboxEntry, TimelineEntry } from '../applications/application.model';
+import { openData, openOutputs, pick, sealOutputs } from '../applications/application.data';
+import type { ApplicationsRepository } from '../applications/applications.repository';
+import { SHARED_OUTPUTS, TASK_VIEWS } from './task.views';
+
+type Obj = Record<string, unknown>;
+
+export type TasksDeps = { repo: ApplicationsRepository; crypto: FieldCrypto; calendar: WorkingCalendar; now: () => Date };
+
+const taskIdOf = (applicationId: string, itemKey: ItemKey) => `${applicationId}.${itemKey}`;
+function parseTaskId(taskId: string): { applicationId: string; itemKey: ItemKey } | null {
+  const dot = taskId.lastIndexOf('.');
+  const itemKey = taskId.slice(dot + 1);
+  if (dot <= 0 || !isItemKey(itemKey)) return null;
+  return { applicationId: taskId.slice(0, dot), itemKey };
+}
+
+const NOTICE: Partial<Record<ItemState, string>> = {
+  accepted: 'item_accepted',
+  rejected: 'item_rejected',
+  completed: 'item_completed',
+  shipped: 'item_shipped',
+  ready_for_pickup: 'item_ready_for_pickup',
+  delivered: 'item_delivered',
+};
+
+export function createTasksService(deps: TasksDeps) {
+  const { repo, crypto } = deps;
+
+  /** The department's view of one item. `full` shows identifiers in clear (one task, audited); lists mask them. */
+  function taskView(doc: ApplicationDoc, itemKey: ItemKey, full: boolean) {
+    const item = doc.items[itemKey] as ItemRecord;
+    const spec = TASK_VIEWS[itemKey];
+    const data = openData(doc.data, crypto);
+    const shown = pick(data, spec.data);
+    if (spec.guardian) {
+      const household = data.household as Obj | undefined;
+      const who = household?.registerWith === 'father' ? 'father' : 'mother';
+      shown.guardian = { relationship: who, ...pick((data[who] as Obj) ?? {}, ['name', 'idType', 'idNumber', 'phone']) };
+    }
+    const upstream: Obj = {};
+    for (const from of spec.outputsFrom) {
+      const outputs = openOutputs(doc.items[from]?.outputs, crypto);
+      for (const field of SHARED_OUTPUTS[from] ?? []) if (outputs[field]) upstream[field] = outputs[field];
+    }
+    const view = {
+      taskId: taskIdOf(doc._id, itemKey),
+      applicationId: doc._id,
+      itemKey,
+      itemName: ITEM_CATALOGUE[itemKey].name,
+      department: item.department,
+      state: item.state,
+      stateLabel: ITEM_STATE_LABELS[item.state],
+      allowedEvents: allowedEvents(itemKey, item.state, 'department'),
+      dispatchedAt: item.dispatchedAt?.toISOString(),
+      dueAt: item.dueAt?.toISOString(),
+      submittedAt: doc.submittedAt?.toISOString(),
+      rejection: item.rejection ? { reasons: item.rejection.reasons, at: item.rejection.at.toISOString() } : undefined,
+      resubmissions: item.resubmissions ?? 0,
+      outputs: openOutputs(item.outputs, crypto),
+      upstream,
+      data: shown,
+    };
+    return full ? view : maskView(view);
+  }
+
+  function maskView<T extends { data: Obj; upstream: Obj; outputs: Record<string, string> }>(view: T): T {
+    const walk = (value: unknown, key = ''): unknown => {
+      if (typeof value === 'string') {
+        if (/idNumber$/i.test(key)) return maskIdNumber(value);
+        if (/phone$/i.test(key)) return maskPhone(value);
+        return value;
+      }
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        return Object.fromEntries(Object.entries(value as Obj).map(([k, v]) => [k, walk(v, k)]));
+      }
+      return value;
+    };
+    return { ...view, data: walk(view.data) as Obj, upstream: walk(view.upstream) as Obj, outputs: walk(view.outputs) as Record<string, string> };
+  }
+
+  async function loadTask(department: DepartmentCode, taskId: string) {
+    const parsed = parseTaskId(taskId);
+    // Another department's task is "not found": departments must not learn which applications exist.
+    if (!parsed || ITEM_CATALOGUE[parsed.itemKey].department !== department) throw notFound('该任务');
+    const doc = await repo.findById(parsed.applicationId);
+    if (!doc || doc.status === 'draft' || doc.status === 'withdrawn' || !doc.items[parsed.itemKey]) throw notFound('该任务');
+    return { doc, itemKey: parsed.itemKey };
+  }
+
+  return {
+    async list(department: DepartmentCode, status: string | undefined) {
+      if (status !== undefined && !(ITEM_STATES as readonly string[]).includes(status)) {
+        throw validationFailed([{ path: 'query.status', message: `status 应为：${ITEM_STATES.join('、')}` }]);
+      }
+      const docs = await repo.findTasks(department, status as ItemState | undefined, 200);
+      const tasks = docs.flatMap((doc) =>
+        ITEM_KEYS.filter((k) => ITEM_CATALOGUE[k].department === department && doc.items[k] && (!status || doc.items[k]!.state === status)).map((k) =>
+          taskView(doc, k, false),
+        ),
+      );
+      return { department, departmentName: DEPARTMENTS[department].name, tasks };
+    },
+
+    /** One task with identifiers in clear, for the officer handling it; every such read is audited. */
+    async get(principal: Principal, taskId: string) {
+      const { doc, itemKey } = await loadTask(principal.department!, taskId);
+      const view = taskView(doc, itemKey, true);
+      await repo.audit({
+        at: deps.now(),
+        actor: principal.sub,
+        role: principal.role,
+        department: principal.department,
+        action: 'task.read',
+        applicationId: doc._id,
+        itemKey,
+        fields: [...TASK_VIEWS[itemKey].data, ...(TASK_VIEWS[itemKey].guardian ? ['guardian'] : [])],
+      });
+      return view;
+    },
+
+    /** Applies a department event: idempotent by eventId, an illegal transition is 409 and changes nothing. */
+    async applyEvent(principal: Principal, taskId: string, body: unknown) {
+      const department = principal.department!;
+      const parsed = DepartmentEvent.safeParse(body);
+      if (!parsed.success) throw validationFailed(formatZodIssues(parsed.error));
+      const event = parsed.data;
+      const hash = createHash('sha256').update(JSON.stringify(event)).digest('base64url');
+
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const { doc, itemKey } = await loadTask(department, taskId);
+        const prior = doc.eventLog.find((e) => e.id === event.eventId);
+        if (prior) {
+          if (prior.hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', '该 eventId 已用于内容不同的事件，请为新事件生成新的 eventId');
+          return { replayed: true, task: taskView(doc, itemKey, false) };
+        }
+        const item = doc.items[itemKey]!;
+        const to = nextState(itemKey, item.state, event.type, 'department');
+        if (!to) {
+          const allowed = allowedEvents(itemKey, item.state, 'department');
+          throw new AppError('CONFLICT', `“${ITEM_CATALOGUE[itemKey].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，不能执行 ${event.type}；可执行：${allowed.join('、') || '无'}`, {
+            currentState: item.state,
+            allowedEvents: allowed,
+          });
+        }
+        const now = deps.now();
+        const set: Obj = { [`items.${itemKey}.state`]: to, updatedAt: now };
+        const items: Partial<Record<ItemKey, ItemRecord>> = { ...doc.items, [itemKey]: { ...item, state: to } };
+        const timeline: TimelineEntry[] = [{ at: now, itemKey, event: event.type, actor: 'department', state: to }];
+        const params: Record<string, string> = { itemName: ITEM_CATALOGUE[itemKey].name };
+
+        switch (event.type) {
+          case 'accept':
+            set[`items.${itemKey}.acceptedAt`] = now;
+            if (!doc.acceptedAt) set.acceptedAt = now; // the 4-working-day clock starts at the first 受理
+            break;
+          case 'reject':
+            set[`items.${itemKey}.rejection`] = { reasons: event.reasons, at: now };
+            timeline[0].note = `${event.reasons.length} 项需更正`;
+            params.reasonCount = String(event.reasons.length);
+            break;
+          case 'complete': {
+            const newborn = openData(doc.data, crypto).newborn as Obj | undefined;
+            const errors = validateOutputs(itemKey, event.outputs, {
+              newbornBirthDate: typeof newborn?.birthDateTime === 'string' ? newborn.birthDateTime : undefined,
+              newbornSex: newborn?.sex as never,
+              now,
+            });
+            if (errors.length) throw validationFailed(errors, '办结结果有误，请核对后重新提交');
+            set[`items.${itemKey}.completedAt`] = now;
+            set[`items.${itemKey}.outputs`] = sealOutputs(event.outputs as Record<string, string>, crypto);
+            // Outputs unlock the items waiting on this one: dispatched in the same atomic update.
+            const chosen = ITEM_KEYS.filter((k) => items[k]);
+            const states = Object.fromEntries(chosen.map((k) => [k, items[k]!.state])) as Partial<Record<ItemKey, ItemState>>;
+            for (const next of itemsReadyToDispatch(states, chosen)) {
+              const dueAt = itemDueAt(now, deps.calendar);
+              items[next] = { ...items[next]!, state: 'dispatched' };
+              set[`items.${next}.state`] = 'dispatched';
+              set[`items.${next}.dispatchedAt`] = now;
+              set[`items.${next}.dueAt`] = dueAt;
+              timeline.push({ at: now, itemKey: next, event: 'dispatch', actor: 'system', state: 'dispatched', note: `已推送至${DEPARTMENTS[ITEM_CATALOGUE[next].department].name}` });
+            }
+            break;
+          }
+          case 'ship':
+            set[`items.${itemKey}.shipment`] = { carrier: event.carrier, trackingNumber: event.trackingNumber, at: now };
+            params.carrier = event.carrier;
+            params.trackingNumber = event.trackingNumber;
+            break;
+          case 'ready_for_pickup':
+            set[`items.${itemKey}.pickup`] = { place: event.place, hours: event.hours, ...(event.pickupCode ? { pickupCode: event.pickupCode } : {}), at: now };
+            params.place = event.place;
+            params.hours = event.hours;
+            break;
+          case 'deliver':
+            set[`items.${itemKey}.deliveredAt`] = now;
+            break;
+        }
+        set.status = deriveApplicationStatus(items);
+        const outbox: OutboxEntry[] = [];
+        const template = NOTICE[to];
+        if (template) {
+          const id = createHash('sha256').update(`${doc._id}|${template}|${itemKey}|${event.eventId}`).digest('base64url').slice(0, 32);
+          outbox.push({ id, kind: 'notify', template, itemKey, params, state: 'pending', attempts: 0, nextAt: now, createdAt: now });
+          set.outboxDue = now;
+        }
+        const ok = await repo.updateIfVersion(
+          doc._id,
+          doc.version,
+          {
+            $set: set,
+            $push: { timeline: { $each: timeline }, eventLog: { id: event.eventId, hash }, ...(outbox.length ? { outbox: { $each: outbox } } : {}) },
+            $inc: { version: 1 },
+          },
+          { [`items.${itemKey}.state`]: item.state },
+        );
+        if (ok) {
+          const fresh = (await repo.findById(doc._id))!;
+          return { replayed: false, task: taskView(fresh, itemKey, false) };
+        }
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+      }
+      throw new AppError('CONFLICT', '该申请正在被同时处理，请稍后重试', { headers: { 'Retry-After': '1' } });
+    },
+
+    /** Operators: items overdue or due within `withinHours`, grouped by department. */
+    async sla(withinHours: number) {
+      const now = deps.now();
+      const horizon = new Date(now.getTime() + withinHours * 3600_000);
+      const docs = await repo.findDueItems(horizon);
+      const byDept = new Map<DepartmentCode, { overdue: Obj[]; dueSoon: Obj[] }>();
+      for (const doc of docs) {
+        for (const key of ITEM_KEYS) {
+          const item = doc.items[key];
+          if (!item?.dueAt || (item.state !== 'dispatched' && item.state !== 'accepted') || item.dueAt >= horizon) continue;
+          const group = byDept.get(item.department) ?? { overdue: [], dueSoon: [] };
+          byDept.set(item.department, group);
+          const entry = {
+            taskId: taskIdOf(doc._id, key),
+            applicationId: doc._id,
+            itemKey: key,
+            itemName: ITEM_CATALOGUE[key].name,
+            state: item.state,
+            dispatchedAt: item.dispatchedAt?.toISOString(),
+            dueAt: item.dueAt.toISOString(),
+            hoursLate: item.dueAt < now ? Math.round((now.getTime() - item.dueAt.getTime()) / 360_000) / 10 : undefined,
+          };
+          (item.dueAt < now ? group.overdue : group.dueSoon).push(entry);
+        }
+      }
+      return {
+        asOf: now.toISOString(),
+        withinHours,
+        departments: [...byDept.entries()].map(([code, g]) => ({ department: code, departmentName: DEPARTMENTS[code].name, overdueCount: g.overdue.length, dueSoonCount: g.dueSoon.length, ...g })),
+      };
+    },
+  };
+}
+
+export type TasksService = ReturnType<typeof createTasksService>;

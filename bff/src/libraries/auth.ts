@@ -1,0 +1,69 @@
+import type { Middleware } from 'koa';
+import jwt from 'jsonwebtoken';
+import type { DepartmentCode } from '@birth/shared';
+import { AppError } from './errors';
+
+export type Role = 'parent' | 'department' | 'operator';
+export type Principal = { sub: string; role: Role; department?: DepartmentCode };
+
+const ISSUER = 'birth-one-thing-bff';
+const AUDIENCE = 'birth-one-thing';
+
+export type TokenSigner = {
+  sign(principal: Principal): { token: string; expiresIn: number };
+  verify(token: string): Principal;
+};
+
+/**
+ * Access tokens: HS256 only (pinned, so `alg: none` and key confusion are refused), `exp` required
+ * (jsonwebtoken accepts tokens without one), lifetimes given in seconds (a string would mean ms).
+ */
+export function createTokenSigner(secret: string, ttlSeconds: number): TokenSigner {
+  if (secret.length < 32) throw new Error('JWT secret too short');
+  return {
+    sign(principal) {
+      const payload: Record<string, unknown> = { role: principal.role };
+      if (principal.department) payload.dept = principal.department;
+      const token = jwt.sign(payload, secret, {
+        algorithm: 'HS256',
+        expiresIn: ttlSeconds,
+        subject: principal.sub,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+      });
+      return { token, expiresIn: ttlSeconds };
+    },
+    verify(token) {
+      let payload: jwt.JwtPayload;
+      try {
+        const decoded = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+        if (typeof decoded === 'string') throw new Error('string payload');
+        payload = decoded;
+      } catch {
+        throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
+      }
+      const nowSeconds = Date.now() / 1000;
+      // exp must exist and be in seconds: a millisecond exp would otherwise live for ages.
+      if (typeof payload.exp !== 'number' || payload.exp > nowSeconds + 24 * 3600 || typeof payload.sub !== 'string') {
+        throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
+      }
+      const role = payload.role as Role;
+      if (role !== 'parent' && role !== 'department' && role !== 'operator') throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
+      if (role === 'department' && typeof payload.dept !== 'string') throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
+      return { sub: payload.sub, role, department: payload.dept as DepartmentCode | undefined };
+    },
+  };
+}
+
+/** Authenticates the bearer token and requires one of the roles (401 without a valid token, 403 for another role). */
+export function requireRole(signer: TokenSigner, ...roles: Role[]): Middleware {
+  return async (ctx, next) => {
+    const header = ctx.get('authorization');
+    const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+    if (!m) throw new AppError('UNAUTHENTICATED', '请先登录', { headers: { 'WWW-Authenticate': 'Bearer' } });
+    const principal = signer.verify(m[1]);
+    if (!roles.includes(principal.role)) throw new AppError('FORBIDDEN', '当前账号无权进行此操作');
+    ctx.state.principal = principal;
+    await next();
+  };
+}

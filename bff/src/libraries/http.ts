@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Middleware, Next } from 'koa';
+import type { ZodType } from 'zod';
+import { formatZodIssues } from '@birth/shared';
+import { AppError, ERROR_TITLES, type FieldError } from './errors';
+import type { Logger } from './logger';
+import { isDuplicateKeyError } from './mongo';
+
+export type AppState = { requestId: string; log: Logger };
+
+/** Gives every request an id (kept from X-Request-Id when sane) and a child logger carrying it. */
+export function requestContext(logger: Logger): Middleware {
+  return async (ctx: Context, next: Next) => {
+    const given = ctx.get('x-request-id');
+    const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = logger.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      // Path without the query string: queries may carry codes or tickets.
+      ctx.state.log.info(
+        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    }
+  };
+}
+
+function problem(ctx: Context, status: number, code: string, title: string, detail: string, extra: Record<string, unknown> = {}) {
+  ctx.status = status;
+  ctx.type = 'application/problem+json';
+  ctx.body = {
+    type: `https://birth.zjzwfw.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title,
+    status,
+    code,
+    detail,
+    instance: ctx.path,
+    requestId: ctx.state.requestId,
+    ...extra,
+  };
+}
+
+/** The one place errors become responses: AppError → problem+json, anything else → a bare 500. */
+export function errorHandler(): Middleware {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        problem(ctx, 404, 'NOT_FOUND', ERROR_TITLES.NOT_FOUND.title, '没有这个地址');
+      }
+    } catch (err) {
+      if (err instanceof AppError) {
+        const { headers, ...extra } = err.extra;
+        if (headers) ctx.set(headers);
+        problem(ctx, err.status, err.code, err.title, err.detail, extra);
+        if (err.status >= 500) ctx.state.log.error({ code: err.code }, 'dependency failure');
+        return;
+      }
+      if (isDuplicateKeyError(err)) {
+        // A unique index caught a second write of the same thing: a conflict, never a 500.
+        problem(ctx, 409, 'CONFLICT', ERROR_TITLES.CONFLICT.title, '该记录已存在，请勿重复提交');
+        return;
+      }
+      const e = err as { status?: number; expose?: boolean; type?: string; message?: string };
+      // Errors thrown by koa's body parser and friends: map the client ones, hide the rest.
+      if (e.status === 413 || e.type === 'entity.too.large') {
+        problem(ctx, 413, 'PAYLOAD_TOO_LARGE', ERROR_TITLES.PAYLOAD_TOO_LARGE.title, '提交的内容过大，请精简后重试');
+      } else if (e.status === 415) {
+        problem(ctx, 415, 'UNSUPPORTED_MEDIA_TYPE', ERROR_TITLES.UNSUPPORTED_MEDIA_TYPE.title, '请以 JSON 格式提交（Content-Type: application/json）');
+      } else if (e.status === 400 && e.expose) {
+        problem(ctx, 400, 'BAD_REQUEST', ERROR_TITLES.BAD_REQUEST.title, '请求内容无法解析，请检查格式');
+      } else if (e.status === 405) {
+        problem(ctx, 405, 'METHOD_NOT_ALLOWED', ERROR_TITLES.METHOD_NOT_ALLOWED.title, '该地址不支持此请求方法');
+      } else {
+        // Name and stack frames only: an error's message can echo input values (personal data).
+        const stack = String((err as Error)?.stack ?? '').split('\n').slice(1).join('\n');
+        ctx.state.log.error({ err: { type: (err as Error)?.name ?? typeof err, stack } }, 'unhandled error');
+        problem(ctx, 500, 'INTERNAL', ERROR_TITLES.INTERNAL.title, '系统繁忙，请稍后再试');
+      }
+    }
+  };
+}
+
+/**
+ * Parses input with a shared zod schema; on failure lists every bad field at once (400).
+ * `pathPrefix` names where the input came from when it is not the body (e.g. 'query').
+ */
+export function parseInput<T>(schema: ZodType<T>, input: unknown, pathPrefix?: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const errors: FieldError[] = formatZodIssues(result.error).map((e: FieldError) => ({
+    path: pathPrefix ? (e.path ? `${pathPrefix}.${e.path}` : pathPrefix) : e.path,
+    message: e.message,
+  }));
+  throw new AppError('VALIDATION_FAILED', `有 ${errors.length} 项信息需要修改，请按提示逐项更正`, { errors });
+}
+
+/** Requires a JSON body for writes that carry one; koa's parser leaves other types unparsed. */
+export function requireJson(ctx: Context): unknown {
+  if (!ctx.is('application/json')) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 JSON 格式提交（Content-Type: application/json）');
+  }
+  return (ctx.request as unknown as { body?: unknown }).body;
+}

@@ -1,0 +1,47 @@
+import mongoose, { type Connection } from 'mongoose';
+
+// Mongoose options that matter for safety on both MongoDB and FerretDB:
+// sanitizeFilter stops a JSON body such as {"$ne": null} from reaching a query as an operator;
+// strictQuery drops unknown paths from filters instead of passing them through.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+
+/**
+ * Opens a connection without waiting for the server: the BFF starts (and answers /readyz with 503)
+ * while the database is down, and the driver reconnects on its own when it comes back.
+ */
+export function createConnection(uri: string, dbName: string): Connection {
+  const conn = mongoose.createConnection(uri, {
+    dbName,
+    serverSelectionTimeoutMS: 3000,
+    connectTimeoutMS: 3000,
+    heartbeatFrequencyMS: 1000,
+    autoIndex: true,
+    retryWrites: false, // FerretDB 1.24 does not support retryable writes
+  });
+  // Errors surface through operations and /readyz; an unhandled 'error' event would crash the process.
+  conn.on('error', () => undefined);
+  return conn;
+}
+
+/** True when the database answers a ping within timeoutMs. */
+export async function pingDatabase(conn: Connection, timeoutMs = 1500): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const db = conn.getClient().db(conn.name || undefined);
+    const ping = db.command({ ping: 1 }, { timeoutMS: timeoutMs } as never).then(() => true);
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    return await Promise.race([ping, timeout]);
+  } catch {
+    return false;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+/** MongoDB's duplicate-key error, which FerretDB reports with the same code. */
+export function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}

@@ -1,0 +1,119 @@
+// 浙里办 unified single sign-on (IRS component "浙里办统一单点登录", used by H5 micro-apps through
+// ZWJSBridge.ssoTicket), called through the IRS business-collaboration gateway:
+//   1. POST {baseUrl}/restapi/prod/IC33000020220329000007/uc/sso/access_token  { ticketId, appId }
+//        → { success, data: { accessToken }, errorCode, errorMsg }
+//   2. POST {baseUrl}/restapi/prod/IC33000020220329000008/uc/sso/getUserInfo   { token }
+//        → { success, data: { userType, personInfo: { userId, userName, … } }, errorCode, errorMsg }
+// each signed with the gateway's X-BG-HMAC-* headers (see ../signing/irs-hmac.ts).
+// baseUrl: https://ibcdsg.zj.gov.cn:8443 (internet) or https://bcdsg.zj.gov.cn:8443 (government extranet).
+//
+// What is inferred rather than read in an official document (浙里办's own documents are not public):
+// the paths, bodies and response envelope come from the 浙里办-IRS接入手册 as republished by integrators
+// and from their open-source clients (zhusaidong/zjzwfw-spring-boot-starter); the error codes
+// C-USER-SSO-TICKET-INVALID / -TOKEN-INVALID / -USER-EMPTY from that client; that business errors come
+// with HTTP 200 is assumed. The gateway's own 401 answers ({"message":"Invalid signature"} …) are
+// documented in the manual. The older personal SSO ("method=ticketValidation", servicecode + md5 sign at
+// …/IC33000020220228000002/sso/servlet/simpleauth) is the 政务服务网 PC flow and is not used here.
+import { httpStatusError, joinUrl, parseJsonBody, providerFetch, type ProviderResponse } from '../http';
+import { ProviderError, type ErrorMapping } from '../provider-error';
+import { irsHeaders } from '../signing/irs-hmac';
+import type { IdentityProvider } from './identity-provider';
+
+const PROVIDER = 'zheliban';
+export const ZHELIBAN_ACCESS_TOKEN_PATH = '/restapi/prod/IC33000020220329000007/uc/sso/access_token';
+export const ZHELIBAN_USER_INFO_PATH = '/restapi/prod/IC33000020220329000008/uc/sso/getUserInfo';
+
+export interface ZhelibanIdentityConfig {
+  baseUrl: string;
+  /** IRS component AK (X-BG-HMAC-ACCESS-KEY). */
+  accessKey: string;
+  /** IRS component SK. */
+  secretKey: string;
+  timeoutMs: number;
+  /** The app's IRS 应用发布 appId; sent with the ticket when configured. */
+  appId?: string;
+}
+
+const GATEWAY_401: Record<string, string> = {
+  'Invalid signature': 'INVALID_SIGNATURE',
+  'Invalid access key': 'INVALID_ACCESS_KEY',
+  'Clock skew exceeded': 'CLOCK_SKEW_EXCEEDED',
+  'The route_id is forbidden.': 'ROUTE_FORBIDDEN',
+};
+
+const SSO_ERRORS: Record<string, ErrorMapping> = {
+  'C-USER-SSO-TICKET-INVALID': { kind: 'invalid_code', retryable: false },
+  'C-USER-SSO-TOKEN-INVALID': { kind: 'invalid_code', retryable: false },
+  'C-USER-SSO-USER-EMPTY': { kind: 'unknown', retryable: false },
+};
+
+type Envelope<T> = { success?: boolean; errorCode?: string; errorMsg?: string; data?: T };
+
+export function createZhelibanIdentity(config: ZhelibanIdentityConfig): IdentityProvider {
+  async function post<T>(path: string, body: Record<string, string>): Promise<T> {
+    const url = joinUrl(config.baseUrl, path);
+    const res = await providerFetch(PROVIDER, url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...irsHeaders('POST', url, config.accessKey, config.secretKey, new Date()) },
+      body: JSON.stringify(body),
+      timeoutMs: config.timeoutMs,
+    });
+    if (res.status === 401) throw gatewayRejection(res);
+    if (res.status !== 200) throw httpStatusError(PROVIDER, res.status);
+    const envelope = parseJsonBody<Envelope<T>>(PROVIDER, res);
+    if (envelope.success !== true || envelope.data === undefined || envelope.data === null) {
+      const code = typeof envelope.errorCode === 'string' && envelope.errorCode ? envelope.errorCode : 'UNSUCCESSFUL';
+      throw new ProviderError({
+        provider: PROVIDER,
+        ...(SSO_ERRORS[code] ?? { kind: 'unknown', retryable: false }),
+        providerCode: code,
+      });
+    }
+    return envelope.data;
+  }
+
+  return {
+    platform: 'zheliban',
+    async exchange(ticketId) {
+      if (!ticketId)
+        throw new ProviderError({ provider: PROVIDER, kind: 'invalid_code', providerCode: 'EMPTY_CODE', retryable: false });
+      const token = await post<{ accessToken?: string }>(ZHELIBAN_ACCESS_TOKEN_PATH, {
+        ticketId,
+        ...(config.appId ? { appId: config.appId } : {}),
+      });
+      if (!token.accessToken) throw badResponse('no accessToken');
+      const info = await post<{ userType?: string; userId?: string; personInfo?: { userId?: string; userName?: string } }>(
+        ZHELIBAN_USER_INFO_PATH,
+        { token: token.accessToken },
+      );
+      const subject = info.personInfo?.userId ?? info.userId;
+      if (!subject) throw badResponse('no userId');
+      const displayName = info.personInfo?.userName;
+      return { subject, ...(displayName ? { displayName } : {}) };
+    },
+  };
+}
+
+function gatewayRejection(res: ProviderResponse): ProviderError {
+  let message = '';
+  try {
+    message = String((JSON.parse(res.text) as { message?: unknown }).message ?? '');
+  } catch {
+    /* not JSON: an unknown 401 */
+  }
+  const code = GATEWAY_401[message] ?? 'HTTP_401';
+  // A skewed clock is ours to fix, not a credential problem, and retrying will not help.
+  if (code === 'CLOCK_SKEW_EXCEEDED')
+    return new ProviderError({
+      provider: PROVIDER,
+      kind: 'bad_request',
+      providerCode: code,
+      retryable: false,
+      hint: 'server clock off by more than 90 s',
+    });
+  return new ProviderError({ provider: PROVIDER, kind: 'invalid_credentials', providerCode: code, retryable: false });
+}
+
+function badResponse(hint: string): ProviderError {
+  return new ProviderError({ provider: PROVIDER, kind: 'unknown', providerCode: 'BAD_RESPONSE', retryable: false, hint });
+}

@@ -1,0 +1,67 @@
+// Process entry: config → database connection → HTTP → workers; graceful shutdown on SIGTERM/SIGINT.
+import http from 'node:http';
+import { ConfigError, loadConfig, type Config } from '../../config';
+import { createLogger } from './libraries/logger';
+import { createConnection } from './libraries/mongo';
+import { createComponents, createServer } from './server';
+
+function fail(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`Configuration error — ${err.message}`);
+    throw err;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
+  const components = createComponents({ config, logger, connection });
+  const app = createServer({ config, logger, connection }, components);
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
+
+  await new Promise<void>((resolve) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') fail(`Port ${config.PORT} is already in use — set PORT to a free port (e.g. PORT=3001 npm start).`);
+      if (err.code === 'EACCES') fail(`Port ${config.PORT} needs privileges — set PORT to a port above 1023.`);
+      fail(`Cannot listen on ${config.HOST}:${config.PORT} — ${err.code ?? err.message}`);
+    });
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ port }, 'listening');
+  process.stdout.write(`出生"一件事" BFF listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}\n`);
+
+  // Background work: the sweeper removes abandoned drafts. Failures are logged and retried next round.
+  const sweep = setInterval(() => {
+    components.sweeper.sweepOnce().then(
+      (r) => (r.drafts || r.idempotencyKeys) && logger.info(r, 'swept'),
+      (err: Error) => logger.warn({ err: { message: err.message } }, 'sweep failed'),
+    );
+  }, config.SWEEPER_INTERVAL_SECONDS * 1000);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    clearInterval(sweep);
+    server.close();
+    server.closeIdleConnections();
+    await connection.close().catch(() => undefined);
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => fail(`Start-up failed — ${(err as Error).message}`));

@@ -1,0 +1,96 @@
+// Runtime configuration: one schema, every key described with its default, checked once at start.
+// A bad value stops the process with one line naming the key (see `loadConfig` / ConfigError).
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const DEV_ONLY = 'development-only-key-never-use-in-production';
+const port = (what: string) => z.coerce.number().int().min(0, `${what} must be 0–65535`).max(65535, `${what} must be 0–65535`);
+const base64Key = z
+  .string()
+  .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
+const url = z.string().url('must be a URL such as https://api.example.com');
+const optionalUrl = url.optional();
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const mongoUri = z
+  .string()
+  .refine((s) => {
+    if (!/^mongodb(\+srv)?:\/\//.test(s)) return false;
+    try {
+      const u = new URL(s.replace(/^mongodb(\+srv)?:/, 'http:'));
+      return u.hostname.length > 0 && !s.slice(s.indexOf('//') + 2).startsWith('/');
+    } catch {
+      return false;
+    }
+  }, 'must be a MongoDB connection string such as mongodb://127.0.0.1:27017/birth');
+
+/** Every configuration key with its description and default. Environment variable = key. */
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('development | test | production; production disables dev login, dev inbox and dev keys'),
+  HOST: z.string().default('127.0.0.1').describe('address the BFF listens on (0.0.0.0 behind a load balancer)'),
+  PORT: port('PORT').default(3000).describe('HTTP port of the BFF (0 = any free port)'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  MONGODB_URI: mongoUri.describe('MongoDB connection string; `npm start` sets it to the embedded FerretDB when unset'),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'must be a database name of letters, digits, _ and -').default('birth').describe('database name'),
+  STATIC_DIR: z.string().default('miniapp/dist/h5').describe('folder of the H5 build served at / (empty = none)'),
+  BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64).describe('largest JSON body accepted, in KiB'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters of random data').optional().describe('HS256 secret for access tokens (required in production)'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900).describe('access token lifetime in seconds'),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30).describe('refresh token lifetime in days'),
+  DATA_ENCRYPTION_KEY: base64Key.optional().describe('AES-256-GCM key for ID numbers, phones and photos (required in production)'),
+  BLIND_INDEX_KEY: base64Key.optional().describe('HMAC key of the blind index used to look up encrypted values (required in production)'),
+  DRAFT_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72).describe('abandoned drafts are removed after this many hours'),
+  SWEEPER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(600).describe('how often expired drafts and records are swept'),
+  RELAY_ENABLED: bool.default(true).describe('run the outbox relay worker in this process'),
+  RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500).describe('outbox relay poll interval'),
+  DEPT_CLIENTS: z.string().optional().describe('department service accounts: code:clientId:secret,… (dev defaults when unset outside production)'),
+  OPERATOR_CLIENTS: z.string().optional().describe('operator service accounts: clientId:secret,… (a dev default when unset outside production)'),
+  WECHAT_API_BASE: optionalUrl.describe('WeChat API base URL, e.g. https://api.weixin.qq.com'),
+  WECHAT_APP_ID: z.string().optional().describe('WeChat mini program AppID'),
+  WECHAT_APP_SECRET: z.string().optional().describe('WeChat mini program AppSecret'),
+  ALIPAY_GATEWAY: optionalUrl.describe('Alipay OpenAPI gateway, e.g. https://openapi.alipay.com'),
+  ALIPAY_APP_ID: z.string().optional().describe('Alipay mini program app_id'),
+  ALIPAY_PRIVATE_KEY: z.string().optional().describe('our RSA2 private key (PEM) for Alipay'),
+  ALIPAY_PUBLIC_KEY: z.string().optional().describe('Alipay public key (PEM) to verify responses'),
+  ZHELIBAN_GATEWAY: optionalUrl.describe('浙里办 / IRS gateway base URL'),
+  ZHELIBAN_ACCESS_KEY: z.string().optional().describe('IRS gateway access key'),
+  ZHELIBAN_SECRET_KEY: z.string().optional().describe('IRS gateway secret key'),
+  SMS_VENDOR: z.enum(['dev', 'aliyun', 'tencent']).default('dev').describe('SMS provider; dev lands in /dev/inbox'),
+  PUSH_VENDOR: z.enum(['dev', 'real']).default('dev').describe('subscribe-message push; dev lands in /dev/inbox'),
+});
+
+export type Config = z.infer<typeof ConfigSchema> & {
+  JWT_SECRET: string;
+  DATA_ENCRYPTION_KEY: string;
+  BLIND_INDEX_KEY: string;
+};
+
+export class ConfigError extends Error {}
+
+const REQUIRED_IN_PRODUCTION = ['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'BLIND_INDEX_KEY'] as const;
+
+/**
+ * Parses the environment into a Config. Throws ConfigError whose message is one line per bad key.
+ * Outside production, missing secrets get fixed development values (the same across restarts, so
+ * data encrypted in the embedded database stays readable); production refuses to start without them.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message}${i.code === 'invalid_type' && input[String(i.path[0])] === undefined ? ' (not set)' : ''}`);
+    throw new ConfigError(lines.join('; '));
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === 'production') {
+    const missing = REQUIRED_IN_PRODUCTION.filter((k) => !c[k]);
+    if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when NODE_ENV=production`).join('; '));
+  }
+  const devKey = (label: string) => createHash('sha256').update(`${DEV_ONLY}:${label}`).digest('base64');
+  return {
+    ...c,
+    JWT_SECRET: c.JWT_SECRET ?? (c.NODE_ENV === 'test' ? randomBytes(32).toString('hex') : `${DEV_ONLY}-jwt-secret`),
+    DATA_ENCRYPTION_KEY: c.DATA_ENCRYPTION_KEY ?? devKey('data'),
+    BLIND_INDEX_KEY: c.BLIND_INDEX_KEY ?? devKey('index'),
+  };
+}

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import type { IMiniAppConfig } from '@tarojs/taro/types/compile';
+import TsconfigPathsPlugin from 'tsconfig-paths-webpack-plugin';
+import devConfig from './dev';
+import prodConfig from './prod';
+
+type Platform = 'h5' | 'weapp' | 'alipay';
+
+const PLATFORM = (process.env.TARO_ENV ?? 'h5') as Platform;
+
+/**
+ * `@birth/shared` is TypeScript source (no build step). Through the workspace symlink webpack sees it
+ * at its real path, outside src/ and outside node_modules, so Taro's loaders must be told to compile it.
+ */
+const SHARED_SRC = path.resolve(__dirname, '..', '..', 'shared', 'src');
+
+/**
+ * Where the app sends API calls, fixed at build time. H5 is served by the BFF itself, so the same
+ * origin ('') is right; mini programs have no origin of their own and need the BFF's https origin
+ * registered as a legal request domain in the WeChat / Alipay consoles.
+ * Override with `API_BASE=https://… npm run build:weapp -w miniapp`.
+ */
+function apiBase(platform: Platform): string {
+  const fromEnv = process.env.API_BASE;
+  if (fromEnv !== undefined) return fromEnv.replace(/\/+$/, '');
+  if (platform === 'h5') return '';
+  // Good for the developer tools with domain checks switched off; real releases must set API_BASE.
+  return 'http://127.0.0.1:3000';
+}
+
+/**
+ * Shared webpack tweaks for every platform. `shared/` is pure (no I/O, nothing done at import time), so
+ * its modules are marked side-effect free: webpack then drops what a page does not use (zod schemas,
+ * the holiday calendar) instead of bundling all of `@birth/shared` behind its index re-exports.
+ */
+type Chain = Parameters<NonNullable<IMiniAppConfig['webpackChain']>>[0];
+
+function webpackChain(chain: Chain): void {
+  chain.resolve.plugin('tsconfig-paths').use(TsconfigPathsPlugin);
+  const rule = chain.module.rule('shared-side-effects').test(/\.ts$/).include.add(SHARED_SRC).end();
+  // webpack-chain 6 supports Rule.sideEffects at run time; its type declarations just miss it.
+  (rule as unknown as { sideEffects(value: boolean): unknown }).sideEffects(false);
+}
+
+export default defineConfig<'webpack5'>(async (merge) => {
+  const baseConfig: UserConfigExport<'webpack5'> = {
+    projectName: 'birth-one-thing',
+    date: '2025-1-1',
+    // NutUI React Taro is drawn at 375 wide; using the same width everywhere keeps px values comparable.
+    designWidth: 375,
+    deviceRatio: {
+      640: 2.34 / 2,
+      750: 1,
+      375: 2,
+      828: 1.81 / 2,
+    },
+    sourceRoot: 'src',
+    outputRoot: `dist/${PLATFORM}`,
+    plugins: [],
+    defineConstants: {
+      API_BASE: JSON.stringify(apiBase(PLATFORM)),
+    },
+    copy: { patterns: [], options: {} },
+    framework: 'react',
+    compiler: {
+      type: 'webpack5',
+      // Prebundling NutUI whole makes dev builds ~3.5 MB; let webpack tree-shake it instead.
+      prebundle: { exclude: ['@nutui/nutui-react-taro', '@nutui/icons-react-taro'] },
+    },
+    cache: { enable: false },
+    mini: {
+      compile: { include: [SHARED_SRC] },
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+      webpackChain,
+    },
+    h5: {
+      publicPath: '/',
+      staticDirectory: 'static',
+      // Hash routes need no server rewrite and survive being mounted under any path (浙里办 micro-apps).
+      router: { mode: 'hash' },
+      compile: { include: [SHARED_SRC] },
+      output: {
+        filename: 'js/[name].[hash:8].js',
+        chunkFilename: 'js/[name].[chunkhash:8].js',
+      },
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
+        filename: 'css/[name].[hash].css',
+        chunkFilename: 'css/[name].[chunkhash].css',
+      },
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+      webpackChain,
+    },
+  };
+
+  if (process.env.NODE_ENV === 'development') {
+    return merge({}, baseConfig, devConfig);
+  }
+  return merge({}, baseConfig, prodConfig);
+});

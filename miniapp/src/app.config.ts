@@ -1,0 +1,10 @@
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/apply/index'],
+  window: {
+    backgroundTextStyle: 'dark',
+    navigationBarBackgroundColor: '#1456c8',
+    navigationBarTitleText: '出生"一件事"联办',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f3f6fb',
+  },
+});

@@ -1,0 +1,23 @@
+import type { PropsWithChildren } from 'react';
+import './app.css';
+
+if (process.env.TARO_ENV === 'h5' && typeof document !== 'undefined') {
+  // Taro's H5 components are custom elements, not <button>s: give the ones we mark as buttons or
+  // switches the keyboard behaviour a native control has.
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    const target = event.target as HTMLElement | null;
+    if (!target || !target.tagName.startsWith('TARO-')) return;
+    const role = target.getAttribute('role');
+    if (role !== 'button' && role !== 'switch') return;
+    event.preventDefault();
+    target.click();
+  });
+}
+
+function App({ children }: PropsWithChildren) {
+  // children is the page being shown.
+  return children;
+}
+
+export default App;

@@ -1,0 +1,84 @@
+// `npm start` (after setup.mjs): the embedded FerretDB (unless MONGODB_URI is set), the BFF serving the
+// API and the H5 build, and in development the department simulator. Ctrl-C stops all of them.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const { startFerretdb } = require('./lib/ferretdb.cjs');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const env = { ...process.env, NODE_ENV: process.env.NODE_ENV || 'development', MALLOC_ARENA_MAX: '2' };
+const children = [];
+let db;
+let stopping = false;
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children.reverse()) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => {
+        const t = setTimeout(() => child.kill('SIGKILL'), 8000);
+        child.once('exit', () => { clearTimeout(t); resolve(); });
+      });
+    }
+  }
+  if (db) await db.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));
+
+function run(name, args, extraEnv) {
+  const child = spawn(TSX, args, { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
+  children.push(child);
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    if (name === 'simulator') {
+      console.error(`[start] department simulator stopped (${signal ?? code}); the BFF keeps running`);
+      return;
+    }
+    stopAll(code === 0 ? 0 : code ?? 1);
+  });
+  return child;
+}
+
+async function waitForHealth(url, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return true;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+if (!env.MONGODB_URI) {
+  const dataDir = path.join(ROOT, '.data', 'ferretdb');
+  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    db = await startFerretdb({ dataDir, port: Number(env.FERRETDB_PORT) || 0, logFile: path.join(ROOT, '.data', 'ferretdb.log') });
+  } catch (err) {
+    console.error(`[start] the embedded database did not start: ${err.message}`);
+    process.exit(1);
+  }
+  env.MONGODB_URI = db.uri;
+  console.log(`[start] embedded FerretDB on ${db.uri} (data in .data/ferretdb)`);
+}
+
+const port = env.PORT || '3000';
+run('bff', ['bff/src/start.ts'], { PORT: port });
+const base = `http://127.0.0.1:${port}`;
+if ((await waitForHealth(base, 60_000)) && env.NODE_ENV !== 'production' && env.SIMULATOR !== 'off') {
+  if (fs.existsSync(path.join(ROOT, 'scripts', 'department-simulator.ts'))) {
+    run('simulator', ['scripts/department-simulator.ts'], { BFF_URL: base });
+  }
+  console.log(`[start] open ${base}/ for the app${env.NODE_ENV !== 'production' ? `, ${base}/dev/inbox for what push and SMS would have sent` : ''}. Ctrl-C stops everything.`);
+}

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { loadConfig, ConfigError } from '../../config';
+import { testDatabaseUri } from '../support/test-server';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function runStart(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(TSX, ['bff/src/start.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', STATIC_DIR: '', LOG_LEVEL: 'silent', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('configuration', () => {
+  test('when every key is unset but MONGODB_URI, then defaults apply', () => {
+    const c = loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27017/' });
+    expect(c.PORT).toBe(3000);
+    expect(c.NODE_ENV).toBe('development');
+    expect(Buffer.from(c.DATA_ENCRYPTION_KEY, 'base64')).toHaveLength(32);
+    expect(c.DATA_ENCRYPTION_KEY).not.toBe(c.BLIND_INDEX_KEY);
+  });
+
+  test('when several keys are bad, then one error names each of them', () => {
+    let err: unknown;
+    try {
+      loadConfig({ MONGODB_URI: 'postgres://x', PORT: '70000', JWT_SECRET: 'short' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/MONGODB_URI: /);
+    expect(msg).toMatch(/PORT: /);
+    expect(msg).toMatch(/JWT_SECRET: /);
+  });
+
+  test('when NODE_ENV is production without secrets, then start-up is refused naming them', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db:27017/' })).toThrow(
+      /JWT_SECRET: required when NODE_ENV=production; DATA_ENCRYPTION_KEY: required/,
+    );
+  });
+});
+
+describe('start-up failures print one clear line', () => {
+  test('when MONGODB_URI is malformed, then the process exits 1 with one line naming the key', async () => {
+    const r = await runStart({ MONGODB_URI: 'mongo://nowhere' });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Configuration error — MONGODB_URI: must be a MongoDB connection string/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  test('when the port is taken, then the process exits 1 with one line naming the port', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const r = await runStart({ MONGODB_URI: testDatabaseUri(), PORT: String(port) });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([`Port ${port} is already in use — set PORT to a free port (e.g. PORT=3001 npm start).`]);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  test('when everything is fine, then it prints where it listens and stops cleanly on SIGTERM', async () => {
+    const child = spawn(TSX, ['bff/src/start.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', STATIC_DIR: '', LOG_LEVEL: 'silent', MONGODB_URI: testDatabaseUri(), PORT: '0' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no listen line: ${stdout}`)), 30_000);
+      child.stdout.on('data', () => {
+        const m = /listening on (http:\/\/\S+)/.exec(stdout);
+        if (m) {
+          clearTimeout(t);
+          resolve(m[1]);
+        }
+      });
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

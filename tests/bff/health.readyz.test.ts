@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startFerretdb, type RunningFerretdb } from '../../scripts/lib/ferretdb.cjs';
+import { api, startTestServer, type TestServer } from '../support/test-server';
+
+describe('health and readiness', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  test('when the process runs, then /healthz answers 200', async () => {
+    const res = await api(server.url, 'GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  test('when the database answers, then /readyz answers 200', async () => {
+    const res = await api(server.url, 'GET', '/readyz');
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('readiness across a database outage', () => {
+  let db: RunningFerretdb;
+  let server: TestServer;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'birth-outage-'));
+    db = await startFerretdb({ dataDir });
+    server = await startTestServer({ MONGODB_URI: db.uri });
+  });
+  afterAll(async () => {
+    await server.close().catch(() => undefined);
+    await db.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function readyStatusEventually(want: number, withinMs: number): Promise<number> {
+    const deadline = Date.now() + withinMs;
+    let status = 0;
+    while (Date.now() < deadline) {
+      status = (await api(server.url, 'GET', '/readyz')).status;
+      if (status === want) return status;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return status;
+  }
+
+  test('when the database stops, then /readyz is 503 with Retry-After, and 200 again once it is back, without restarting the BFF', async () => {
+    expect(await readyStatusEventually(200, 10_000)).toBe(200);
+
+    await db.stop();
+    const down = await api(server.url, 'GET', '/readyz');
+    expect(down.status).toBe(503);
+    expect(down.headers.get('content-type')).toContain('application/problem+json');
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(down.body.code).toBe('DEPENDENCY_UNAVAILABLE');
+    expect((await api(server.url, 'GET', '/healthz')).status).toBe(200);
+
+    db = await startFerretdb({ dataDir, port: db.port });
+    expect(await readyStatusEventually(200, 20_000)).toBe(200);
+  });
+});

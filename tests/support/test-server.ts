@@ -1,0 +1,94 @@
+// Starts the real BFF (createServer) on a random loopback port against the run's FerretDB, with a
+// database of its own and every log line captured, so a test can check what it logged.
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { Connection } from 'mongoose';
+import { loadConfig, type Config } from '../../config';
+import { createLogger } from '../../bff/src/libraries/logger';
+import { createConnection } from '../../bff/src/libraries/mongo';
+import { createComponents, createServer, type Components, type ServerDeps } from '../../bff/src/server';
+
+export type TestServer = {
+  url: string;
+  config: Config;
+  connection: Connection;
+  logs: string[];
+  components: Components;
+  close(): Promise<void>;
+};
+
+export function testDatabaseUri(): string {
+  const uri = process.env.TEST_MONGODB_URI;
+  if (!uri) throw new Error('TEST_MONGODB_URI is not set: run tests through `npm test` (jest globalSetup starts FerretDB)');
+  return uri;
+}
+
+export function uniqueDbName(prefix = 't'): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+}
+
+export async function startTestServer(
+  env: Record<string, string> = {},
+  deps: Partial<Pick<ServerDeps, 'now' | 'guide' | 'calendar' | 'identity'>> = {},
+): Promise<TestServer> {
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: testDatabaseUri(),
+    MONGODB_DB: uniqueDbName(),
+    LOG_LEVEL: 'info',
+    STATIC_DIR: '',
+    ...env,
+  });
+  const logger = createLogger({ level: config.LOG_LEVEL, destination });
+  const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
+  const components = createComponents({ config, logger, connection, ...deps });
+  const app = createServer({ config, logger, connection, ...deps }, components);
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    connection,
+    logs,
+    components,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.dropDatabase().catch(() => undefined);
+      await connection.close();
+    },
+  };
+}
+
+export type ApiResponse<T = any> = { status: number; headers: Headers; body: T };
+
+/** A tiny JSON client over real HTTP. */
+export async function api<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string | Buffer } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | Buffer | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  const res = await fetch(`${base}${path}`, { method, headers, body: body as BodyInit | undefined });
+  const text = await res.text();
+  let parsed: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: parsed as T };
+}
