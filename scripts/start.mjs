@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const { startFerretdb } = require('./lib/ferretdb.cjs');
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const env = { ...process.env, NODE_ENV: process.env.NODE_ENV || 'development', MALLOC_ARENA_MAX: '2' };
 const children = [];
 let db;
@@ -34,7 +33,8 @@ process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
 function run(name, args, extraEnv) {
-  const child = spawn(TSX, args, { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
+  // `node --import tsx` is one process (the tsx CLI wraps a second), so SIGTERM reaches our own handlers.
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(child);
   child.once('exit', (code, signal) => {
     if (stopping) return;

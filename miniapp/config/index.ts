@@ -66,19 +66,27 @@ export default defineConfig<'webpack5'>(async (merge) => {
     compiler: {
       type: 'webpack5',
       // Prebundling NutUI whole makes dev builds ~3.5 MB; let webpack tree-shake it instead.
-      prebundle: { exclude: ['@nutui/nutui-react-taro', '@nutui/icons-react-taro'] },
+      // Prebundling is off altogether: Taro 4.2.1's prebundler passes `resolve.roots` as a string, which
+      // enhanced-resolve 5.27 (what webpack 5.91 pulls in here) crashes on, so every watch build printed a
+      // stack trace and skipped it anyway. Re-enable once one of the two is fixed; keep the exclusions.
+      prebundle: { enable: false, exclude: ['@nutui/nutui-react-taro', '@nutui/icons-react-taro'] },
     },
     cache: { enable: false },
     mini: {
       compile: { include: [SHARED_SRC] },
       postcss: {
         pxtransform: { enable: true, config: {} },
-        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+        cssModules: {
+          enable: false,
+          config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' },
+        },
       },
       webpackChain,
     },
     h5: {
-      publicPath: '/',
+      // The BFF serves the build at '/'. A host that mounts it under a sub-path (an 浙里办 IRS package)
+      // can build with H5_PUBLIC_PATH=./ ; hash routing keeps working there.
+      publicPath: process.env.H5_PUBLIC_PATH ?? '/',
       staticDirectory: 'static',
       // Hash routes need no server rewrite and survive being mounted under any path (浙里办 micro-apps).
       router: { mode: 'hash' },
@@ -95,7 +103,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
       postcss: {
         autoprefixer: { enable: true, config: {} },
         pxtransform: { enable: true, config: {} },
-        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+        cssModules: {
+          enable: false,
+          config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' },
+        },
       },
       webpackChain,
     },

@@ -3,7 +3,7 @@ export default defineAppConfig({
   window: {
     backgroundTextStyle: 'dark',
     navigationBarBackgroundColor: '#1456c8',
-    navigationBarTitleText: '出生"一件事"联办',
+    navigationBarTitleText: '出生“一件事”联办',
     navigationBarTextStyle: 'white',
     backgroundColor: '#f3f6fb',
   },

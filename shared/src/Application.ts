@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toChinaDateString } from './china-time';
 import { parseIdNumber, isValidMainlandPhone } from './id-number';
-import { ITEM_CATALOGUE, ITEM_KEYS, isItemKey, validateItemChoice, type ItemKey } from './items';
+import { ITEM_CATALOGUE, ITEM_KEYS, isItemKey, validateItemChoice } from './items';
 import {
   HAN_NAME_PATTERN,
   PERSON_NAME_PATTERN,
@@ -479,4 +479,3 @@ export const ResubmitItemInput = strict(
   '补正内容',
 );
 export type ResubmitItemInput = z.infer<typeof ResubmitItemInput>;
-

@@ -5,11 +5,12 @@ import { loadConfig, ConfigError } from '../../config';
 import { testDatabaseUri } from '../support/test-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+// One process (not the tsx CLI, which wraps a second one), so signals reach start.ts directly.
+const START = ['--import', 'tsx', 'bff/src/start.ts'];
 
 function runStart(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, ['bff/src/start.ts'], {
+    const child = spawn(process.execPath, START, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', STATIC_DIR: '', LOG_LEVEL: 'silent', ...env },
     });
@@ -79,7 +80,7 @@ describe('start-up failures print one clear line', () => {
   });
 
   test('when everything is fine, then it prints where it listens and stops cleanly on SIGTERM', async () => {
-    const child = spawn(TSX, ['bff/src/start.ts'], {
+    const child = spawn(process.execPath, START, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', STATIC_DIR: '', LOG_LEVEL: 'silent', MONGODB_URI: testDatabaseUri(), PORT: '0' },
     });

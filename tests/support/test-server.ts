@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../bff/src/libraries/logger';
 import { createConnection } from '../../bff/src/libraries/mongo';
 import { createComponents, createServer, type Components, type ServerDeps } from '../../bff/src/server';
+import { findPersonalData } from './leaks';
 
 export type TestServer = {
   url: string;
@@ -66,6 +67,9 @@ export async function startTestServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.dropDatabase().catch(() => undefined);
       await connection.close();
+      // Every test file that starts a server checks its whole log: no ID number or phone, ever.
+      const leaks = findPersonalData(logs.join(''));
+      if (leaks.length) throw new Error(`personal data in the BFF log: ${leaks.length} value(s), e.g. ${leaks[0].slice(0, 3)}…`);
     },
   };
 }

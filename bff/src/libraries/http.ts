@@ -20,11 +20,9 @@ export function requestContext(logger: Logger): Middleware {
     try {
       await next();
     } finally {
-      // Path without the query string: queries may carry codes or tickets.
-      ctx.state.log.info(
-        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-        'request',
-      );
+      // The route pattern, never the raw path or query: both can carry an ID number, a code or a ticket.
+      const route = (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? '(no route)' : '(static)');
+      ctx.state.log.info({ method: ctx.method, route, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
     }
   };
 }
@@ -38,7 +36,6 @@ function problem(ctx: Context, status: number, code: string, title: string, deta
     status,
     code,
     detail,
-    instance: ctx.path,
     requestId: ctx.state.requestId,
     ...extra,
   };
@@ -71,7 +68,7 @@ export function errorHandler(): Middleware {
         problem(ctx, 413, 'PAYLOAD_TOO_LARGE', ERROR_TITLES.PAYLOAD_TOO_LARGE.title, '提交的内容过大，请精简后重试');
       } else if (e.status === 415) {
         problem(ctx, 415, 'UNSUPPORTED_MEDIA_TYPE', ERROR_TITLES.UNSUPPORTED_MEDIA_TYPE.title, '请以 JSON 格式提交（Content-Type: application/json）');
-      } else if (e.status === 400 && e.expose) {
+      } else if (e.status === 400) {
         problem(ctx, 400, 'BAD_REQUEST', ERROR_TITLES.BAD_REQUEST.title, '请求内容无法解析，请检查格式');
       } else if (e.status === 405) {
         problem(ctx, 405, 'METHOD_NOT_ALLOWED', ERROR_TITLES.METHOD_NOT_ALLOWED.title, '该地址不支持此请求方法');

@@ -8,7 +8,8 @@ type IdempotencyDoc = {
   requestHash: string;
   state: 'in_progress' | 'done';
   status?: number;
-  body?: unknown;
+  /** The answer as JSON text, so a replay is byte-identical (a stored object would turn undefined into null). */
+  body?: string;
   createdAt: Date;
 };
 
@@ -18,7 +19,7 @@ const schema = new Schema<IdempotencyDoc>(
     requestHash: { type: String, required: true },
     state: { type: String, required: true },
     status: Number,
-    body: Schema.Types.Mixed,
+    body: String,
     createdAt: { type: Date, required: true, index: true },
   },
   { versionKey: false, minimize: false },
@@ -55,12 +56,13 @@ export function createIdempotencyStore(connection: Connection, now: () => Date =
       }
       try {
         const result = await fn();
-        await Model.updateOne({ _id }, { $set: { state: 'done', status: result.status, body: result.body } });
+        await Model.updateOne({ _id }, { $set: { state: 'done', status: result.status, body: JSON.stringify(result.body) } });
         return { ...result, replayed: false };
       } catch (err) {
         // A client error is an answer too: store it, so a retry gets the same one.
         if (err instanceof AppError && err.status < 500) {
-          await Model.updateOne({ _id }, { $set: { state: 'done', status: err.status, body: { __error: { code: err.code, detail: err.detail, extra: err.extra } } } });
+          const error = { __error: { code: err.code, detail: err.detail, extra: err.extra } };
+          await Model.updateOne({ _id }, { $set: { state: 'done', status: err.status, body: JSON.stringify(error) } });
         } else {
           await Model.deleteOne({ _id, state: 'in_progress' }); // let a retry run it again
         }
@@ -81,9 +83,9 @@ export function createIdempotencyStore(connection: Connection, now: () => Date =
         throw new AppError('IDEMPOTENCY_KEY_REUSED', '同一个 Idempotency-Key 已用于内容不同的请求，请为新的请求生成新的标识');
       }
       if (doc.state === 'done') {
-        const stored = doc.body as { __error?: { code: string; detail: string; extra: Record<string, unknown> } };
+        const stored = JSON.parse(doc.body ?? 'null') as T & { __error?: { code: string; detail: string; extra: Record<string, unknown> } };
         if (stored && stored.__error) throw new AppError(stored.__error.code as never, stored.__error.detail, stored.__error.extra);
-        return { status: doc.status ?? 200, body: doc.body as T, replayed: true };
+        return { status: doc.status ?? 200, body: stored, replayed: true };
       }
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -11,13 +11,13 @@ export function ElderToggle() {
   const h5Role = process.env.TARO_ENV === 'h5' ? ({ role: 'switch' } as object) : {};
   return (
     <View className={`elder-toggle${elder ? ' is-on' : ''}`} onClick={() => setElderMode(!elder)}>
-      <Text className='elder-toggle-label' aria-hidden>
+      <Text className="elder-toggle-label" aria-hidden>
         长辈模式
       </Text>
       <Switch
         {...h5Role}
         checked={elder}
-        ariaLabel='长辈模式（大字体、高对比度）'
+        ariaLabel="长辈模式（大字体、高对比度）"
         // The whole pill is the tap target and toggles; the switch's own change must not toggle again.
         onChange={() => undefined}
       />

@@ -17,7 +17,7 @@ export function Heading({ level, className, id, children }: PropsWithChildren<He
     return createElement(`h${level}`, { className: classes, id }, children);
   }
   return (
-    <View className={classes} id={id} ariaRole='heading' ariaLabel={typeof children === 'string' ? children : undefined}>
+    <View className={classes} id={id} ariaRole="heading" ariaLabel={typeof children === 'string' ? children : undefined}>
       {children}
     </View>
   );

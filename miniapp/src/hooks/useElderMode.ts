@@ -62,7 +62,12 @@ interface ZwBridge {
   getUiStyle?: () => Promise<{ uiStyle?: string }>;
 }
 
-if (process.env.TARO_ENV === 'h5' && typeof window !== 'undefined' && readQueryFlag() === undefined && readStoredFlag() === undefined) {
+if (
+  process.env.TARO_ENV === 'h5' &&
+  typeof window !== 'undefined' &&
+  readQueryFlag() === undefined &&
+  readStoredFlag() === undefined
+) {
   const bridge = (window as unknown as { ZWJSBridge?: ZwBridge }).ZWJSBridge;
   bridge?.getUiStyle?.().then(
     (result) => {

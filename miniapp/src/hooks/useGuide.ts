@@ -3,10 +3,7 @@ import type { Guide } from '@birth/shared';
 import { getGuide } from '../services/api';
 import { ApiError } from '../services/http';
 
-export type GuideState =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; guide: Guide };
+export type GuideState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; guide: Guide };
 
 /** Loads the guide once; `reload` tries again after an error. */
 export function useGuide(): GuideState & { reload: () => void } {

@@ -1,3 +1,3 @@
 export default definePageConfig({
-  navigationBarTitleText: '出生"一件事"联办',
+  navigationBarTitleText: '出生“一件事”联办',
 });

@@ -30,31 +30,31 @@ function callConsultation(phone: string) {
 
 function GuideRow({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <View className='guide-row'>
-      <Heading level={3} className='guide-label'>
+    <View className="guide-row">
+      <Heading level={3} className="guide-label">
         {label}
       </Heading>
-      <View className='guide-value'>{children}</View>
+      <View className="guide-value">{children}</View>
     </View>
   );
 }
 
 function ItemsCard({ guide }: { guide: Guide }) {
   return (
-    <View className='card'>
-      <Heading level={2} className='card-title'>
+    <View className="card">
+      <Heading level={2} className="card-title">
         五件事，一次申请
       </Heading>
-      <View className='items'>
+      <View className="items">
         {guide.items.map((item, index) => (
-          <View className='item' key={item.key}>
-            <View className='item-number' aria-hidden>
+          <View className="item" key={item.key}>
+            <View className="item-number" aria-hidden>
               {index + 1}
             </View>
-            <View className='item-body'>
-              <Text className='item-name'>{item.name}</Text>
-              <Text className='item-dept'>办理部门：{item.departmentName}</Text>
-              <Text className='item-when'>{startsWhen(item.key)}</Text>
+            <View className="item-body">
+              <Text className="item-name">{item.name}</Text>
+              <Text className="item-dept">办理部门：{item.departmentName}</Text>
+              <Text className="item-when">{startsWhen(item.key)}</Text>
             </View>
           </View>
         ))}
@@ -65,58 +65,58 @@ function ItemsCard({ guide }: { guide: Guide }) {
 
 function GuideCard({ guide }: { guide: Guide }) {
   return (
-    <View className='card'>
-      <Heading level={2} className='card-title'>
+    <View className="card">
+      <Heading level={2} className="card-title">
         办事指南
       </Heading>
-      <GuideRow label='事项名称'>
+      <GuideRow label="事项名称">
         <Text>{guide.title}</Text>
       </GuideRow>
-      <GuideRow label='适用范围'>
+      <GuideRow label="适用范围">
         <Text>{guide.scope}</Text>
       </GuideRow>
-      <GuideRow label='申请材料'>
-        <View className='materials'>
+      <GuideRow label="申请材料">
+        <View className="materials">
           {guide.materials.map((material, index) => (
-            <View className='material' key={material}>
-              <Text className='material-index'>{index + 1}.</Text>
-              <Text className='material-text'>{material}</Text>
+            <View className="material" key={material}>
+              <Text className="material-index">{index + 1}.</Text>
+              <Text className="material-text">{material}</Text>
             </View>
           ))}
         </View>
       </GuideRow>
-      <GuideRow label='办结时限'>
-        <Text className='strong'>{guide.timeLimit.workingDays}个工作日</Text>
-        {guide.timeLimit.note ? <Text className='muted block'>{guide.timeLimit.note}</Text> : null}
+      <GuideRow label="办结时限">
+        <Text className="strong">{guide.timeLimit.workingDays}个工作日</Text>
+        {guide.timeLimit.note ? <Text className="muted block">{guide.timeLimit.note}</Text> : null}
       </GuideRow>
-      <GuideRow label='收费'>
+      <GuideRow label="收费">
         <Text>{guide.fee}</Text>
       </GuideRow>
-      <GuideRow label='结果送达'>
+      <GuideRow label="结果送达">
         <Text>{guide.delivery}</Text>
       </GuideRow>
-      <GuideRow label='咨询途径'>
+      <GuideRow label="咨询途径">
         {guide.consultation.phone ? (
-          <View className='consult-line'>
+          <View className="consult-line">
             <Text>电话：</Text>
-            <Text className='link' onClick={() => callConsultation(guide.consultation.phone)}>
+            <Text className="link" onClick={() => callConsultation(guide.consultation.phone)}>
               {guide.consultation.phone}
             </Text>
           </View>
         ) : null}
         {guide.consultation.online ? (
-          <View className='consult-line'>
+          <View className="consult-line">
             <Text>网上：{guide.consultation.online}</Text>
           </View>
         ) : null}
       </GuideRow>
-      <GuideRow label='办公地址和时间'>
-        <View className='offices'>
+      <GuideRow label="办公地址和时间">
+        <View className="offices">
           {guide.offices.map((office) => (
-            <View className='office' key={`${office.name}-${office.address}`}>
-              <Text className='office-name'>{office.name}</Text>
-              <Text className='office-line'>地址：{office.address}</Text>
-              <Text className='office-line'>时间：{office.hours}</Text>
+            <View className="office" key={`${office.name}-${office.address}`}>
+              <Text className="office-name">{office.name}</Text>
+              <Text className="office-line">地址：{office.address}</Text>
+              <Text className="office-line">时间：{office.hours}</Text>
             </View>
           ))}
         </View>
@@ -129,35 +129,35 @@ export default function Index() {
   const guide = useGuide();
 
   return (
-    <Page className='home'>
-      <View className='hero'>
-        <View className='hero-bar'>
-          <Text className='hero-tag'>浙江省 · 新生儿联办</Text>
+    <Page className="home">
+      <View className="hero">
+        <View className="hero-bar">
+          <Text className="hero-tag">浙江省 · 新生儿联办</Text>
           <ElderToggle />
         </View>
-        <Heading level={1} className='hero-title'>
-          出生"一件事"联办
+        <Heading level={1} className="hero-title">
+          出生“一件事”联办
         </Heading>
-        <Text className='hero-lead'>宝宝出生后，在手机上申请一次，出生医学证明、户口、医保、社保卡等五件事一起办。</Text>
-        <AppButton className='start-button' type='primary' size='xlarge' block onClick={startApplication}>
+        <Text className="hero-lead">宝宝出生后，在手机上申请一次，出生医学证明、户口、医保、社保卡等五件事一起办。</Text>
+        <AppButton className="start-button" type="primary" size="xlarge" block onClick={startApplication}>
           开始办理
         </AppButton>
       </View>
 
       {guide.status === 'loading' ? (
-        <View className='card state' aria-live='polite'>
-          <View className='spinner' aria-hidden />
-          <Text className='state-text'>正在加载办事指南…</Text>
+        <View className="card state" aria-live="polite">
+          <View className="spinner" aria-hidden />
+          <Text className="state-text">正在加载办事指南…</Text>
         </View>
       ) : null}
 
       {guide.status === 'error' ? (
-        <View className='card state state-error' role='alert'>
-          <Heading level={2} className='state-title'>
+        <View className="card state state-error" role="alert">
+          <Heading level={2} className="state-title">
             办事指南没有加载出来
           </Heading>
-          <Text className='state-text'>{guide.message}</Text>
-          <AppButton className='retry-button' type='primary' fill='outline' size='large' onClick={guide.reload}>
+          <Text className="state-text">{guide.message}</Text>
+          <AppButton className="retry-button" type="primary" fill="outline" size="large" onClick={guide.reload}>
             重新加载
           </AppButton>
         </View>
@@ -167,7 +167,7 @@ export default function Index() {
         <>
           <ItemsCard guide={guide.guide} />
           <GuideCard guide={guide.guide} />
-          <Text className='footnote'>以上为简版办事指南。{guide.guide.fullGuide ?? FULL_GUIDE_FALLBACK}</Text>
+          <Text className="footnote">以上为简版办事指南。{guide.guide.fullGuide ?? FULL_GUIDE_FALLBACK}</Text>
         </>
       ) : null}
     </Page>

@@ -1,0 +1,88 @@
+import { departmentToken, loginParent, submittedApplication, validApplication } from '../support/fixtures';
+import { api, startTestServer, type TestServer } from '../support/test-server';
+
+describe('idempotency', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  test('when the same submit is sent 5 times at once, then there is one application, submitted once, and every answer is the same', async () => {
+    const token = await loginParent(server.url);
+    const draft = await api(server.url, 'POST', '/api/v1/applications', { token, body: validApplication() });
+    const submit = () => api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, { token, headers: { 'idempotency-key': 'phone-retry-0001' } });
+    const answers = await Promise.all(Array.from({ length: 5 }, submit));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+    const list = await api(server.url, 'GET', '/api/v1/applications', { token });
+    expect(list.body.applications).toHaveLength(1);
+    const progress = await api(server.url, 'GET', `/api/v1/applications/${draft.body.id}/progress`, { token });
+    expect(progress.body.timeline.filter((t: any) => t.event === 'submit')).toHaveLength(1);
+  });
+
+  test('when a submit is retried with the same key later, then the stored answer is replayed', async () => {
+    const token = await loginParent(server.url);
+    const draft = await api(server.url, 'POST', '/api/v1/applications', { token, body: validApplication() });
+    const first = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, { token, headers: { 'idempotency-key': 'later-retry-01' } });
+    const again = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, { token, headers: { 'idempotency-key': 'later-retry-01' } });
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+  });
+
+  test('when the same key is used for another request, then 422; and a submit without a key is 400', async () => {
+    const token = await loginParent(server.url);
+    const a = await api(server.url, 'POST', '/api/v1/applications', { token, body: validApplication() });
+    const b = await api(server.url, 'POST', '/api/v1/applications', { token, body: validApplication() });
+    expect((await api(server.url, 'POST', `/api/v1/applications/${a.body.id}/submit`, { token, headers: { 'idempotency-key': 'shared-key-01' } })).status).toBe(202);
+    const reused = await api(server.url, 'POST', `/api/v1/applications/${b.body.id}/submit`, { token, headers: { 'idempotency-key': 'shared-key-01' } });
+    expect(reused.status).toBe(422);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const missing = await api(server.url, 'POST', `/api/v1/applications/${b.body.id}/submit`, { token });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors[0].path).toBe('headers.idempotency-key');
+  });
+
+  test('when the same newborn is applied for twice, then the second submit is 409 and points to the first', async () => {
+    const input = validApplication();
+    const first = await submittedApplication(server.url, input);
+    const token = await loginParent(server.url);
+    const draft = await api(server.url, 'POST', '/api/v1/applications', { token, body: input });
+    const second = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, { token, headers: { 'idempotency-key': 'second-parent-1' } });
+    expect(second.status).toBe(409);
+    expect(second.body.existingApplicationId).toBe(first.id);
+    expect(second.body.detail).toMatch(/已有一份/);
+  });
+
+  test('when a department sends the same event twice, even at once, then one transition happens and both answers agree', async () => {
+    const { token, id } = await submittedApplication(server.url);
+    const hospital = await departmentToken(server.url, 'hospital');
+    const taskId = `${id}.birth_certificate`;
+    const send = () => api(server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, { token: hospital, body: { eventId: `evt-${id}-accept`, type: 'accept' } });
+    const [a, b] = await Promise.all([send(), send()]);
+    const c = await send();
+    expect([a.status, b.status, c.status]).toEqual([200, 200, 200]);
+    expect(c.headers.get('idempotent-replayed')).toBe('true');
+    const progress = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token });
+    expect(progress.body.timeline.filter((t: any) => t.event === 'accept')).toHaveLength(1);
+
+    const reused = await api(server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, { token: hospital, body: { eventId: `evt-${id}-accept`, type: 'reject', reasons: [{ message: '材料不全' }] } });
+    expect(reused.status).toBe(422);
+  });
+
+  test('when a department sends an illegal transition, then 409 names the allowed events and nothing changes', async () => {
+    const { token, id } = await submittedApplication(server.url);
+    const hospital = await departmentToken(server.url, 'hospital');
+    const before = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token });
+    const res = await api(server.url, 'POST', `/api/v1/dept/tasks/${id}.birth_certificate/events`, {
+      token: hospital,
+      body: { eventId: `evt-${id}-ship`, type: 'ship', carrier: 'EMS', trackingNumber: 'EMS123' },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.allowedEvents).toEqual(expect.arrayContaining(['accept', 'reject']));
+    const after = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token });
+    expect(after.body).toEqual(before.body);
+  });
+});
