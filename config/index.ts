@@ -12,39 +12,70 @@ const url = z.string().url('must be a URL such as https://api.example.com');
 const optionalUrl = url.optional();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
-const mongoUri = z
-  .string()
-  .refine((s) => {
-    if (!/^mongodb(\+srv)?:\/\//.test(s)) return false;
-    try {
-      const u = new URL(s.replace(/^mongodb(\+srv)?:/, 'http:'));
-      return u.hostname.length > 0 && !s.slice(s.indexOf('//') + 2).startsWith('/');
-    } catch {
-      return false;
-    }
-  }, 'must be a MongoDB connection string such as mongodb://127.0.0.1:27017/birth');
+const mongoUri = z.string().refine((s) => {
+  if (!/^mongodb(\+srv)?:\/\//.test(s)) return false;
+  try {
+    const u = new URL(s.replace(/^mongodb(\+srv)?:/, 'http:'));
+    return u.hostname.length > 0 && !s.slice(s.indexOf('//') + 2).startsWith('/');
+  } catch {
+    return false;
+  }
+}, 'must be a MongoDB connection string such as mongodb://127.0.0.1:27017/birth');
 
 /** Every configuration key with its description and default. Environment variable = key. */
 export const ConfigSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('development | test | production; production disables dev login, dev inbox and dev keys'),
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('development')
+    .describe('development | test | production; production disables dev login, dev inbox and dev keys'),
   HOST: z.string().default('127.0.0.1').describe('address the BFF listens on (0.0.0.0 behind a load balancer)'),
   PORT: port('PORT').default(3000).describe('HTTP port of the BFF (0 = any free port)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   MONGODB_URI: mongoUri.describe('MongoDB connection string; `npm start` sets it to the embedded FerretDB when unset'),
-  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,60}$/, 'must be a database name of letters, digits, _ and -').default('birth').describe('database name'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,60}$/, 'must be a database name of letters, digits, _ and -')
+    .default('birth')
+    .describe('database name'),
   STATIC_DIR: z.string().default('miniapp/dist/h5').describe('folder of the H5 build served at / (empty = none)'),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64).describe('largest JSON body accepted, in KiB'),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters of random data').optional().describe('HS256 secret for access tokens (required in production)'),
+  JWT_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters of random data')
+    .optional()
+    .describe('HS256 secret for access tokens (required in production)'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900).describe('access token lifetime in seconds'),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30).describe('refresh token lifetime in days'),
-  DATA_ENCRYPTION_KEY: base64Key.optional().describe('AES-256-GCM key for ID numbers, phones and photos (required in production)'),
-  BLIND_INDEX_KEY: base64Key.optional().describe('HMAC key of the blind index used to look up encrypted values (required in production)'),
-  DRAFT_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72).describe('abandoned drafts are removed after this many hours'),
-  SWEEPER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(600).describe('how often expired drafts and records are swept'),
+  DATA_ENCRYPTION_KEY: base64Key
+    .optional()
+    .describe('AES-256-GCM key for ID numbers, phones and photos (required in production)'),
+  BLIND_INDEX_KEY: base64Key
+    .optional()
+    .describe('HMAC key of the blind index used to look up encrypted values (required in production)'),
+  DRAFT_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(72)
+    .describe('abandoned drafts are removed after this many hours'),
+  SWEEPER_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86400)
+    .default(600)
+    .describe('how often expired drafts and records are swept'),
   RELAY_ENABLED: bool.default(true).describe('run the outbox relay worker in this process'),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500).describe('outbox relay poll interval'),
-  DEPT_CLIENTS: z.string().optional().describe('department service accounts: code:clientId:secret,… (dev defaults when unset outside production)'),
-  OPERATOR_CLIENTS: z.string().optional().describe('operator service accounts: clientId:secret,… (a dev default when unset outside production)'),
+  DEPT_CLIENTS: z
+    .string()
+    .optional()
+    .describe('department service accounts: code:clientId:secret,… (dev defaults when unset outside production)'),
+  OPERATOR_CLIENTS: z
+    .string()
+    .optional()
+    .describe('operator service accounts: clientId:secret,… (a dev default when unset outside production)'),
   WECHAT_API_BASE: optionalUrl.describe('WeChat API base URL, e.g. https://api.weixin.qq.com'),
   WECHAT_APP_ID: z.string().optional().describe('WeChat mini program AppID'),
   WECHAT_APP_SECRET: z.string().optional().describe('WeChat mini program AppSecret'),
@@ -78,7 +109,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const input = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = ConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message}${i.code === 'invalid_type' && input[String(i.path[0])] === undefined ? ' (not set)' : ''}`);
+    const lines = parsed.error.issues.map(
+      (i) =>
+        `${String(i.path[0] ?? '?')}: ${i.message}${i.code === 'invalid_type' && input[String(i.path[0])] === undefined ? ' (not set)' : ''}`,
+    );
     throw new ConfigError(lines.join('; '));
   }
   const c = parsed.data;

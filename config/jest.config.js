@@ -20,7 +20,15 @@ module.exports = {
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/shared/**/*.test.ts', '<rootDir>/tests/scripts/**/*.test.ts', '<rootDir>/tests/miniapp/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/tests/shared/**/*.test.ts',
+        '<rootDir>/tests/scripts/**/*.test.ts',
+        '<rootDir>/tests/miniapp/**/*.test.ts',
+      ],
+    },
     { ...common, displayName: 'api', testMatch: ['<rootDir>/tests/bff/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
   ],

@@ -43,7 +43,10 @@ function ensurePackages() {
   log('installing npm packages (npm install; the committed lockfile pins every version)…');
   // `npm ci` fails here: the lockfile lacks other platforms' optional native packages (see TOOLCHAIN.md).
   sh('npm', ['install', '--no-audit', '--no-fund']);
-  fs.writeFileSync(marker, hashOf(['package.json', 'package-lock.json', 'shared/package.json', 'bff/package.json', 'miniapp/package.json']));
+  fs.writeFileSync(
+    marker,
+    hashOf(['package.json', 'package-lock.json', 'shared/package.json', 'bff/package.json', 'miniapp/package.json']),
+  );
 }
 
 function ensureDatabase() {

@@ -22,7 +22,10 @@ async function stopAll(code) {
       child.kill('SIGTERM');
       await new Promise((resolve) => {
         const t = setTimeout(() => child.kill('SIGKILL'), 8000);
-        child.once('exit', () => { clearTimeout(t); resolve(); });
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
       });
     }
   }
@@ -34,7 +37,11 @@ process.on('SIGTERM', () => stopAll(0));
 
 function run(name, args, extraEnv) {
   // `node --import tsx` is one process (the tsx CLI wraps a second), so SIGTERM reaches our own handlers.
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   children.push(child);
   child.once('exit', (code, signal) => {
     if (stopping) return;
@@ -42,7 +49,7 @@ function run(name, args, extraEnv) {
       console.error(`[start] department simulator stopped (${signal ?? code}); the BFF keeps running`);
       return;
     }
-    stopAll(code === 0 ? 0 : code ?? 1);
+    stopAll(code === 0 ? 0 : (code ?? 1));
   });
   return child;
 }
@@ -64,7 +71,11 @@ if (!env.MONGODB_URI) {
   const dataDir = path.join(ROOT, '.data', 'ferretdb');
   fs.mkdirSync(dataDir, { recursive: true });
   try {
-    db = await startFerretdb({ dataDir, port: Number(env.FERRETDB_PORT) || 0, logFile: path.join(ROOT, '.data', 'ferretdb.log') });
+    db = await startFerretdb({
+      dataDir,
+      port: Number(env.FERRETDB_PORT) || 0,
+      logFile: path.join(ROOT, '.data', 'ferretdb.log'),
+    });
   } catch (err) {
     console.error(`[start] the embedded database did not start: ${err.message}`);
     process.exit(1);
@@ -80,5 +91,7 @@ if ((await waitForHealth(base, 60_000)) && env.NODE_ENV !== 'production' && env.
   if (fs.existsSync(path.join(ROOT, 'scripts', 'department-simulator.ts'))) {
     run('simulator', ['scripts/department-simulator.ts'], { BFF_URL: base });
   }
-  console.log(`[start] open ${base}/ for the app${env.NODE_ENV !== 'production' ? `, ${base}/dev/inbox for what push and SMS would have sent` : ''}. Ctrl-C stops everything.`);
+  console.log(
+    `[start] open ${base}/ for the app${env.NODE_ENV !== 'production' ? `, ${base}/dev/inbox for what push and SMS would have sent` : ''}. Ctrl-C stops everything.`,
+  );
 }

@@ -5,7 +5,12 @@ import type Router from '@koa/router';
 import type { Connection } from 'mongoose';
 import { createWorkingCalendar, DEFAULT_GUIDE, type Guide, type WorkingCalendar } from '@birth/shared';
 import type { Config } from '../../config';
-import { applicationsRouter, createApplicationsRepository, createApplicationsService, createSweeper } from './components/applications';
+import {
+  applicationsRouter,
+  createApplicationsRepository,
+  createApplicationsService,
+  createSweeper,
+} from './components/applications';
 import { authRouter, createAuthRepository, createAuthService, parseServiceAccounts } from './components/auth';
 import { guideRouter } from './components/guide';
 import { healthRouter } from './components/health';

@@ -27,7 +27,8 @@ async function main() {
 
   await new Promise<void>((resolve) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') fail(`Port ${config.PORT} is already in use — set PORT to a free port (e.g. PORT=3001 npm start).`);
+      if (err.code === 'EADDRINUSE')
+        fail(`Port ${config.PORT} is already in use — set PORT to a free port (e.g. PORT=3001 npm start).`);
       if (err.code === 'EACCES') fail(`Port ${config.PORT} needs privileges — set PORT to a port above 1023.`);
       fail(`Cannot listen on ${config.HOST}:${config.PORT} — ${err.code ?? err.message}`);
     });

@@ -36,11 +36,15 @@ function ensureFerretdb({ log = console.log } = {}) {
   if (installedVersion() === FERRETDB_VERSION) return BINARY;
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) {
-    throw new Error('FerretDB is not built and Go is not installed: install Go ≥ 1.24 (https://go.dev/dl/), or set MONGODB_URI to a MongoDB you run yourself.');
+    throw new Error(
+      'FerretDB is not built and Go is not installed: install Go ≥ 1.24 (https://go.dev/dl/), or set MONGODB_URI to a MongoDB you run yourself.',
+    );
   }
   log(`[setup] building FerretDB ${FERRETDB_VERSION} into .tools/bin (first time only, a few minutes on 2 cores)…`);
   const env = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
-  const info = JSON.parse(run('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { env, cwd: TOOLS_ready() }));
+  const info = JSON.parse(
+    run('go', ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${FERRETDB_VERSION}`], { env, cwd: TOOLS_ready() }),
+  );
   if (info.Error) throw new Error(`go mod download: ${info.Error}`);
   const src = path.join(TOOLS, 'build', `ferretdb-${FERRETDB_VERSION}`);
   fs.rmSync(src, { recursive: true, force: true });
@@ -90,7 +94,10 @@ function freePort() {
 function canConnect(port) {
   return new Promise((resolve) => {
     const s = net.connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -117,12 +124,25 @@ async function startFerretdb({ dataDir, port = 0, logFile, binary = BINARY, time
   const child = spawn(binary, args, { stdio: ['ignore', out, out], env: { ...process.env, DO_NOT_TRACK: '1' } });
   if (typeof out === 'number') fs.closeSync(out);
   let exitCode;
-  const exited = new Promise((resolve) => child.once('exit', (code) => { exitCode = code; resolve(code); }));
-  child.once('error', () => { exitCode = -1; });
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
+  child.once('error', () => {
+    exitCode = -1;
+  });
   const deadline = Date.now() + timeoutMs;
   while (!(await canConnect(chosen))) {
-    if (exitCode !== undefined) throw new Error(`FerretDB exited with code ${exitCode} before listening on 127.0.0.1:${chosen}${logFile ? ` (log: ${logFile})` : ''}`);
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`FerretDB did not listen on 127.0.0.1:${chosen} within ${timeoutMs} ms`); }
+    if (exitCode !== undefined)
+      throw new Error(
+        `FerretDB exited with code ${exitCode} before listening on 127.0.0.1:${chosen}${logFile ? ` (log: ${logFile})` : ''}`,
+      );
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`FerretDB did not listen on 127.0.0.1:${chosen} within ${timeoutMs} ms`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const stop = async () => {

@@ -11,7 +11,11 @@ describe('idempotency', () => {
   test('when the same submit is sent 5 times at once, then there is one application, submitted once, and every answer is the same', async () => {
     const token = await loginParent(server.url);
     const draft = await api(server.url, 'POST', '/api/v1/applications', { token, body: validApplication() });
-    const submit = () => api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, { token, headers: { 'idempotency-key': 'phone-retry-0001' } });
+    const submit = () =>
+      api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, {
+        token,
+        headers: { 'idempotency-key': 'phone-retry-0001' },
+      });
     const answers = await Promise.all(Array.from({ length: 5 }, submit));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
@@ -24,8 +28,14 @@ describe('idempotency', () => {
   test('when a submit is retried with the same key later, then the stored answer is replayed', async () => {
     const token = await loginParent(server.url);
     const draft = await api(server.url, 'POST', '/api/v1/applications', { token, body: validApplication() });
-    const first = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, { token, headers: { 'idempotency-key': 'later-retry-01' } });
-    const again = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, { token, headers: { 'idempotency-key': 'later-retry-01' } });
+    const first = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, {
+      token,
+      headers: { 'idempotency-key': 'later-retry-01' },
+    });
+    const again = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, {
+      token,
+      headers: { 'idempotency-key': 'later-retry-01' },
+    });
     expect(first.status).toBe(202);
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -36,8 +46,18 @@ describe('idempotency', () => {
     const token = await loginParent(server.url);
     const a = await api(server.url, 'POST', '/api/v1/applications', { token, body: validApplication() });
     const b = await api(server.url, 'POST', '/api/v1/applications', { token, body: validApplication() });
-    expect((await api(server.url, 'POST', `/api/v1/applications/${a.body.id}/submit`, { token, headers: { 'idempotency-key': 'shared-key-01' } })).status).toBe(202);
-    const reused = await api(server.url, 'POST', `/api/v1/applications/${b.body.id}/submit`, { token, headers: { 'idempotency-key': 'shared-key-01' } });
+    expect(
+      (
+        await api(server.url, 'POST', `/api/v1/applications/${a.body.id}/submit`, {
+          token,
+          headers: { 'idempotency-key': 'shared-key-01' },
+        })
+      ).status,
+    ).toBe(202);
+    const reused = await api(server.url, 'POST', `/api/v1/applications/${b.body.id}/submit`, {
+      token,
+      headers: { 'idempotency-key': 'shared-key-01' },
+    });
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const missing = await api(server.url, 'POST', `/api/v1/applications/${b.body.id}/submit`, { token });
@@ -50,7 +70,10 @@ describe('idempotency', () => {
     const first = await submittedApplication(server.url, input);
     const token = await loginParent(server.url);
     const draft = await api(server.url, 'POST', '/api/v1/applications', { token, body: input });
-    const second = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, { token, headers: { 'idempotency-key': 'second-parent-1' } });
+    const second = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, {
+      token,
+      headers: { 'idempotency-key': 'second-parent-1' },
+    });
     expect(second.status).toBe(409);
     expect(second.body.existingApplicationId).toBe(first.id);
     expect(second.body.detail).toMatch(/已有一份/);
@@ -60,7 +83,11 @@ describe('idempotency', () => {
     const { token, id } = await submittedApplication(server.url);
     const hospital = await departmentToken(server.url, 'hospital');
     const taskId = `${id}.birth_certificate`;
-    const send = () => api(server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, { token: hospital, body: { eventId: `evt-${id}-accept`, type: 'accept' } });
+    const send = () =>
+      api(server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, {
+        token: hospital,
+        body: { eventId: `evt-${id}-accept`, type: 'accept' },
+      });
     const [a, b] = await Promise.all([send(), send()]);
     const c = await send();
     expect([a.status, b.status, c.status]).toEqual([200, 200, 200]);
@@ -68,7 +95,10 @@ describe('idempotency', () => {
     const progress = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token });
     expect(progress.body.timeline.filter((t: any) => t.event === 'accept')).toHaveLength(1);
 
-    const reused = await api(server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, { token: hospital, body: { eventId: `evt-${id}-accept`, type: 'reject', reasons: [{ message: '材料不全' }] } });
+    const reused = await api(server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, {
+      token: hospital,
+      body: { eventId: `evt-${id}-accept`, type: 'reject', reasons: [{ message: '材料不全' }] },
+    });
     expect(reused.status).toBe(422);
   });
 

@@ -48,10 +48,19 @@ describe('the whole journey through the API', () => {
     expect(birth.data.household).toBeUndefined(); // the hospital does not see the household address
     expect(birth.data.mother.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/); // masked in lists
     await event(t.hospital, birth.taskId, { eventId: `${id}-bc-accept`, type: 'accept' });
-    await event(t.hospital, birth.taskId, { eventId: `${id}-bc-complete`, type: 'complete', outputs: { certificateNumber: 'Q330012345' } });
+    await event(t.hospital, birth.taskId, {
+      eventId: `${id}-bc-complete`,
+      type: 'complete',
+      outputs: { certificateNumber: 'Q330012345' },
+    });
 
     progress = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token });
-    expect(states()).toMatchObject({ birth_certificate: 'completed', vaccination_certificate: 'dispatched', hukou_registration: 'dispatched', medical_insurance: 'waiting' });
+    expect(states()).toMatchObject({
+      birth_certificate: 'completed',
+      vaccination_certificate: 'dispatched',
+      hukou_registration: 'dispatched',
+      medical_insurance: 'waiting',
+    });
     expect(progress.body.acceptedAt).toEqual(expect.any(String));
     expect(progress.body.dueAt).toEqual(expect.any(String));
 
@@ -63,39 +72,75 @@ describe('the whole journey through the API', () => {
     expect(hukouFull.body.data.mother.idNumber).toBe(input.mother.idNumber); // the officer handling it sees it in clear (audited)
     expect(JSON.stringify(hukouFull.body)).not.toMatch(/insuranceNumber|cardNumber/);
     const audit = await server.components.applicationsRepo.listAudit(id);
-    expect(audit).toEqual([expect.objectContaining({ action: 'task.read', department: 'police', itemKey: 'hukou_registration' })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ action: 'task.read', department: 'police', itemKey: 'hukou_registration' }),
+    ]);
 
     const birthDate = input.newborn.birthDateTime;
     const chinaDay = new Date(new Date(birthDate).getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
     const newbornId = idNumber(chinaDay, 'female');
     await event(t.police, hukou.taskId, { eventId: `${id}-hk-accept`, type: 'accept' });
-    await event(t.police, hukou.taskId, { eventId: `${id}-hk-complete`, type: 'complete', outputs: { newbornIdNumber: newbornId, hukouBookletNumber: 'HK20261122001' } });
+    await event(t.police, hukou.taskId, {
+      eventId: `${id}-hk-complete`,
+      type: 'complete',
+      outputs: { newbornIdNumber: newbornId, hukouBookletNumber: 'HK20261122001' },
+    });
 
     // Medical insurance sees the newborn's ID number from the household registration, and not the address detail of the mail.
     const insurance = (await tasksOf('medical_insurance', t.medical_insurance, 'dispatched')).find((x) => x.applicationId === id);
     const insuranceFull = await api(server.url, 'GET', `/api/v1/dept/tasks/${insurance.taskId}`, { token: t.medical_insurance });
     expect(insuranceFull.body.upstream.newbornIdNumber).toBe(newbornId);
-    expect(insuranceFull.body.data.guardian).toMatchObject({ relationship: 'father', name: '李大明', idNumber: input.father.idNumber });
+    expect(insuranceFull.body.data.guardian).toMatchObject({
+      relationship: 'father',
+      name: '李大明',
+      idNumber: input.father.idNumber,
+    });
     expect(insuranceFull.body.data.delivery).toBeUndefined();
     expect(insuranceFull.body.data.marriage).toBeUndefined();
     await event(t.medical_insurance, insurance.taskId, { eventId: `${id}-mi-accept`, type: 'accept' });
-    await event(t.medical_insurance, insurance.taskId, { eventId: `${id}-mi-complete`, type: 'complete', outputs: { insuranceNumber: 'YB3301000001' } });
+    await event(t.medical_insurance, insurance.taskId, {
+      eventId: `${id}-mi-complete`,
+      type: 'complete',
+      outputs: { insuranceNumber: 'YB3301000001' },
+    });
 
     const card = (await tasksOf('social_security', t.social_security, 'dispatched')).find((x) => x.applicationId === id);
     expect(card.upstream).toMatchObject({ insuranceNumber: 'YB3301000001' });
     expect(card.upstream.newbornIdNumber).toMatch(/\*{8}/); // masked in the list
     await event(t.social_security, card.taskId, { eventId: `${id}-sc-accept`, type: 'accept' });
-    await event(t.social_security, card.taskId, { eventId: `${id}-sc-complete`, type: 'complete', outputs: { cardNumber: 'SSC0000000001' } });
+    await event(t.social_security, card.taskId, {
+      eventId: `${id}-sc-complete`,
+      type: 'complete',
+      outputs: { cardNumber: 'SSC0000000001' },
+    });
 
     // Vaccination (pickup) and the mailed items.
     const vacc = (await tasksOf('hospital', t.hospital, 'dispatched')).find((x) => x.applicationId === id);
     expect(vacc.itemKey).toBe('vaccination_certificate');
     await event(t.hospital, vacc.taskId, { eventId: `${id}-vc-accept`, type: 'accept' });
-    await event(t.hospital, vacc.taskId, { eventId: `${id}-vc-complete`, type: 'complete', outputs: { certificateNumber: 'V330012345' } });
-    await event(t.hospital, vacc.taskId, { eventId: `${id}-vc-ready`, type: 'ready_for_pickup', place: '杭州市民中心', hours: '工作日 9:00-17:00' });
+    await event(t.hospital, vacc.taskId, {
+      eventId: `${id}-vc-complete`,
+      type: 'complete',
+      outputs: { certificateNumber: 'V330012345' },
+    });
+    await event(t.hospital, vacc.taskId, {
+      eventId: `${id}-vc-ready`,
+      type: 'ready_for_pickup',
+      place: '杭州市民中心',
+      hours: '工作日 9:00-17:00',
+    });
     await event(t.hospital, vacc.taskId, { eventId: `${id}-vc-deliver`, type: 'deliver' });
-    for (const [dept, key, taskId] of [['hospital', 'bc', birth.taskId], ['police', 'hk', hukou.taskId], ['social_security', 'sc', card.taskId]] as const) {
-      await event(t[dept], taskId, { eventId: `${id}-${key}-ship`, type: 'ship', carrier: 'EMS', trackingNumber: `EMS${key}0001` });
+    for (const [dept, key, taskId] of [
+      ['hospital', 'bc', birth.taskId],
+      ['police', 'hk', hukou.taskId],
+      ['social_security', 'sc', card.taskId],
+    ] as const) {
+      await event(t[dept], taskId, {
+        eventId: `${id}-${key}-ship`,
+        type: 'ship',
+        carrier: 'EMS',
+        trackingNumber: `EMS${key}0001`,
+      });
       await event(t[dept], taskId, { eventId: `${id}-${key}-deliver`, type: 'deliver' });
     }
 
@@ -142,7 +187,10 @@ describe('the whole journey through the API', () => {
     expect(app.body.data.father.name).toBe('李大鸣');
 
     // Resubmitting an item that is not rejected is a conflict.
-    const again = await api(server.url, 'POST', `/api/v1/applications/${id}/items/birth_certificate/resubmit`, { token, body: { corrections: {} } });
+    const again = await api(server.url, 'POST', `/api/v1/applications/${id}/items/birth_certificate/resubmit`, {
+      token,
+      body: { corrections: {} },
+    });
     expect(again.status).toBe(409);
   });
 });

@@ -35,30 +35,47 @@ describe('bad input', () => {
   });
 
   test('when fields have the wrong types, then 400 names them', async () => {
-    const res = await api(server.url, 'POST', '/api/v1/applications', { token, body: { newborn: { name: 42, birthDateTime: true }, items: 'all' } });
+    const res = await api(server.url, 'POST', '/api/v1/applications', {
+      token,
+      body: { newborn: { name: 42, birthDateTime: true }, items: 'all' },
+    });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: any) => e.path)).toEqual(expect.arrayContaining(['newborn.name', 'newborn.birthDateTime', 'items']));
+    expect(res.body.errors.map((e: any) => e.path)).toEqual(
+      expect.arrayContaining(['newborn.name', 'newborn.birthDateTime', 'items']),
+    );
   });
 
   test('when a body carries query operators, then they are refused as bad input, never run as a query', async () => {
     const before = await count();
-    const res = await api(server.url, 'POST', '/api/v1/applications', { token, body: { newborn: { name: { $ne: null } }, mother: { idNumber: { $gt: '' } } } });
+    const res = await api(server.url, 'POST', '/api/v1/applications', {
+      token,
+      body: { newborn: { name: { $ne: null } }, mother: { idNumber: { $gt: '' } } },
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: any) => e.path)).toEqual(expect.arrayContaining(['newborn.name', 'mother.idNumber']));
     expect(await count()).toBe(before);
     const login = await api(server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: { $ne: null } } });
     expect(login.status).toBe(400);
-    const dept = await api(server.url, 'POST', '/api/v1/dept/auth/token', { body: { clientId: { $ne: null }, clientSecret: { $ne: null } } });
+    const dept = await api(server.url, 'POST', '/api/v1/dept/auth/token', {
+      body: { clientId: { $ne: null }, clientSecret: { $ne: null } },
+    });
     expect(dept.status).toBe(400);
   });
 
   test('when the body is too large, malformed, or not JSON, then 413, 400 and 415', async () => {
     const big = { newborn: { name: 'x'.repeat(200 * 1024) } };
     expect((await api(server.url, 'POST', '/api/v1/applications', { token, body: big })).status).toBe(413);
-    const malformed = await api(server.url, 'POST', '/api/v1/applications', { token, rawBody: '{"newborn":', headers: { 'content-type': 'application/json' } });
+    const malformed = await api(server.url, 'POST', '/api/v1/applications', {
+      token,
+      rawBody: '{"newborn":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('BAD_REQUEST');
-    const form = await api(server.url, 'POST', '/api/v1/auth/login', { rawBody: 'platform=dev&code=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await api(server.url, 'POST', '/api/v1/auth/login', {
+      rawBody: 'platform=dev&code=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(415);
   });
 
@@ -68,12 +85,18 @@ describe('bad input', () => {
     input.delivery.vaccination_certificate = { method: 'pickup', pickupPointId: 'nowhere' };
     const res = await api(server.url, 'POST', '/api/v1/applications', { token, body: input });
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: any) => e.path)).toEqual(['newborn.hospitalId', 'delivery.vaccination_certificate.pickupPointId']);
+    expect(res.body.errors.map((e: any) => e.path)).toEqual([
+      'newborn.hospitalId',
+      'delivery.vaccination_certificate.pickupPointId',
+    ]);
   });
 
   test('when an incomplete draft is submitted, then 400 lists everything missing, including each consent, and the draft stays a draft', async () => {
     const draft = await api(server.url, 'POST', '/api/v1/applications', { token, body: { newborn: { name: '李安安' } } });
-    const res = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, { token, headers: { 'idempotency-key': `incomplete-${draft.body.id}` } });
+    const res = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, {
+      token,
+      headers: { 'idempotency-key': `incomplete-${draft.body.id}` },
+    });
     expect(res.status).toBe(400);
     const paths: string[] = res.body.errors.map((e: any) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['mother', 'father', 'newborn.sex', 'consents']));
@@ -82,12 +105,17 @@ describe('bad input', () => {
   });
 
   test('when a department event or query is malformed, then 400 names the fields', async () => {
-    const hospital = await api(server.url, 'POST', '/api/v1/dept/auth/token', { body: { clientId: 'dev-hospital', clientSecret: 'dev-hospital-secret' } });
+    const hospital = await api(server.url, 'POST', '/api/v1/dept/auth/token', {
+      body: { clientId: 'dev-hospital', clientSecret: 'dev-hospital-secret' },
+    });
     const t = hospital.body.accessToken;
     const bad = await api(server.url, 'GET', '/api/v1/dept/tasks?status=finished', { token: t });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('query.status');
-    const ev = await api(server.url, 'POST', '/api/v1/dept/tasks/x.birth_certificate/events', { token: t, body: { type: 'reject', reasons: [] } });
+    const ev = await api(server.url, 'POST', '/api/v1/dept/tasks/x.birth_certificate/events', {
+      token: t,
+      body: { type: 'reject', reasons: [] },
+    });
     expect(ev.status).toBe(400);
     expect(ev.body.errors.map((e: any) => e.path)).toEqual(expect.arrayContaining(['eventId', 'reasons']));
   });

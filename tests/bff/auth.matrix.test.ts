@@ -22,12 +22,23 @@ describe('authorisation', () => {
       ['DELETE', `/api/v1/applications/${draftA.body.id}`],
     ];
     for (const [method, path, body] of paths) {
-      const res = await api(server.url, method, path, { token: tokenB, body, headers: method === 'PATCH' ? { 'if-match': '"v1"' } : {} });
-      const unknown = await api(server.url, method, path.replace(/[0-9a-f-]{36}/, '00000000-0000-4000-8000-000000000000'), { token: tokenB, body, headers: method === 'PATCH' ? { 'if-match': '"v1"' } : {} });
+      const res = await api(server.url, method, path, {
+        token: tokenB,
+        body,
+        headers: method === 'PATCH' ? { 'if-match': '"v1"' } : {},
+      });
+      const unknown = await api(server.url, method, path.replace(/[0-9a-f-]{36}/, '00000000-0000-4000-8000-000000000000'), {
+        token: tokenB,
+        body,
+        headers: method === 'PATCH' ? { 'if-match': '"v1"' } : {},
+      });
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
       expect(res.body.detail).toBe(unknown.body.detail);
     }
-    const submit = await api(server.url, 'POST', `/api/v1/applications/${draftA.body.id}/submit`, { token: tokenB, headers: { 'idempotency-key': 'not-mine-0001' } });
+    const submit = await api(server.url, 'POST', `/api/v1/applications/${draftA.body.id}/submit`, {
+      token: tokenB,
+      headers: { 'idempotency-key': 'not-mine-0001' },
+    });
     expect(submit.status).toBe(404);
     expect((await api(server.url, 'GET', '/api/v1/applications', { token: tokenB })).body.applications).toEqual([]);
     expect((await api(server.url, 'GET', `/api/v1/applications/${a.id}`, { token: a.token })).status).toBe(200);
@@ -37,7 +48,10 @@ describe('authorisation', () => {
     const { id } = await submittedApplication(server.url);
     const police = await departmentToken(server.url, 'police');
     expect((await api(server.url, 'GET', `/api/v1/dept/tasks/${id}.birth_certificate`, { token: police })).status).toBe(404);
-    const event = await api(server.url, 'POST', `/api/v1/dept/tasks/${id}.birth_certificate/events`, { token: police, body: { eventId: 'police-steals-1', type: 'accept' } });
+    const event = await api(server.url, 'POST', `/api/v1/dept/tasks/${id}.birth_certificate/events`, {
+      token: police,
+      body: { eventId: 'police-steals-1', type: 'accept' },
+    });
     expect(event.status).toBe(404);
     const list = await api(server.url, 'GET', '/api/v1/dept/tasks', { token: police });
     expect(list.body.tasks.every((t: any) => t.department === 'police')).toBe(true);
@@ -95,19 +109,29 @@ describe('authorisation', () => {
     const reuse = await api(server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: r1 } });
     expect(reuse.status).toBe(401);
     // The thief's replay ended the family: the legitimate newer token no longer works either.
-    expect((await api(server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } })).status).toBe(401);
+    expect(
+      (await api(server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } })).status,
+    ).toBe(401);
   });
 
   test('when two refreshes of one token race, then only one succeeds', async () => {
     const login = await api(server.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code: 'race-user' } });
-    const results = await Promise.all(Array.from({ length: 5 }, () => api(server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: login.body.refreshToken } })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        api(server.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: login.body.refreshToken } }),
+      ),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
   });
 
   test('when a department secret is wrong, then 401 without saying which part was wrong', async () => {
-    const res = await api(server.url, 'POST', '/api/v1/dept/auth/token', { body: { clientId: 'dev-hospital', clientSecret: 'wrong-secret-123' } });
+    const res = await api(server.url, 'POST', '/api/v1/dept/auth/token', {
+      body: { clientId: 'dev-hospital', clientSecret: 'wrong-secret-123' },
+    });
     expect(res.status).toBe(401);
-    const unknown = await api(server.url, 'POST', '/api/v1/dept/auth/token', { body: { clientId: 'nobody', clientSecret: 'wrong-secret-123' } });
+    const unknown = await api(server.url, 'POST', '/api/v1/dept/auth/token', {
+      body: { clientId: 'nobody', clientSecret: 'wrong-secret-123' },
+    });
     expect(unknown.body.detail).toBe(res.body.detail);
   });
 
@@ -115,15 +139,30 @@ describe('authorisation', () => {
     const token = await loginParent(server.url);
     const draft = await api(server.url, 'POST', '/api/v1/applications', { token, body: { newborn: { name: '李安安' } } });
     expect(draft.headers.get('etag')).toBe('"v1"');
-    const noMatch = await api(server.url, 'PATCH', `/api/v1/applications/${draft.body.id}`, { token, body: { newborn: { sex: 'female' } } });
+    const noMatch = await api(server.url, 'PATCH', `/api/v1/applications/${draft.body.id}`, {
+      token,
+      body: { newborn: { sex: 'female' } },
+    });
     expect(noMatch.status).toBe(428);
-    const ok = await api(server.url, 'PATCH', `/api/v1/applications/${draft.body.id}`, { token, body: { newborn: { sex: 'female' } }, headers: { 'if-match': '"v1"' } });
+    const ok = await api(server.url, 'PATCH', `/api/v1/applications/${draft.body.id}`, {
+      token,
+      body: { newborn: { sex: 'female' } },
+      headers: { 'if-match': '"v1"' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('etag')).toBe('"v2"');
     expect(ok.body.data.newborn).toEqual({ name: '李安安', sex: 'female' });
-    const stale = await api(server.url, 'PATCH', `/api/v1/applications/${draft.body.id}`, { token, body: { newborn: { sex: 'male' } }, headers: { 'if-match': '"v1"' } });
+    const stale = await api(server.url, 'PATCH', `/api/v1/applications/${draft.body.id}`, {
+      token,
+      body: { newborn: { sex: 'male' } },
+      headers: { 'if-match': '"v1"' },
+    });
     expect(stale.status).toBe(409);
-    const full = await api(server.url, 'PATCH', `/api/v1/applications/${draft.body.id}`, { token, body: validApplication(), headers: { 'if-match': '"v2"' } });
+    const full = await api(server.url, 'PATCH', `/api/v1/applications/${draft.body.id}`, {
+      token,
+      body: validApplication(),
+      headers: { 'if-match': '"v2"' },
+    });
     expect(full.status).toBe(200);
     expect(full.body.data.mother.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
     expect(full.body.data.mother.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
@@ -137,7 +176,10 @@ describe('authorisation', () => {
     expect((await api(server.url, 'DELETE', `/api/v1/applications/${first.id}`, { token: first.token })).status).toBe(204);
     const second = await submittedApplication(server.url, input);
     const hospital = await departmentToken(server.url, 'hospital');
-    await api(server.url, 'POST', `/api/v1/dept/tasks/${second.id}.birth_certificate/events`, { token: hospital, body: { eventId: `acc-${second.id}`, type: 'accept' } });
+    await api(server.url, 'POST', `/api/v1/dept/tasks/${second.id}.birth_certificate/events`, {
+      token: hospital,
+      body: { eventId: `acc-${second.id}`, type: 'accept' },
+    });
     const late = await api(server.url, 'DELETE', `/api/v1/applications/${second.id}`, { token: second.token });
     expect(late.status).toBe(409);
   });

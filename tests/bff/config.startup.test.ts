@@ -73,7 +73,9 @@ describe('start-up failures print one clear line', () => {
     try {
       const r = await runStart({ MONGODB_URI: testDatabaseUri(), PORT: String(port) });
       expect(r.code).toBe(1);
-      expect(r.stderr.trim().split('\n')).toEqual([`Port ${port} is already in use — set PORT to a free port (e.g. PORT=3001 npm start).`]);
+      expect(r.stderr.trim().split('\n')).toEqual([
+        `Port ${port} is already in use — set PORT to a free port (e.g. PORT=3001 npm start).`,
+      ]);
     } finally {
       blocker.close();
     }
@@ -82,7 +84,14 @@ describe('start-up failures print one clear line', () => {
   test('when everything is fine, then it prints where it listens and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, START, {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', STATIC_DIR: '', LOG_LEVEL: 'silent', MONGODB_URI: testDatabaseUri(), PORT: '0' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        STATIC_DIR: '',
+        LOG_LEVEL: 'silent',
+        MONGODB_URI: testDatabaseUri(),
+        PORT: '0',
+      },
     });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));

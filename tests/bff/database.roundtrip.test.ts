@@ -12,7 +12,10 @@ describe('mongoose on FerretDB', () => {
 
   const Thing = () =>
     server.connection.models.Thing ??
-    server.connection.model('Thing', new Schema({ key: { type: String, required: true, unique: true }, n: Number, nested: { a: String } }));
+    server.connection.model(
+      'Thing',
+      new Schema({ key: { type: String, required: true, unique: true }, n: Number, nested: { a: String } }),
+    );
 
   test('when a document is written, then it reads back equal, nested fields included', async () => {
     await Thing().init();
@@ -24,7 +27,9 @@ describe('mongoose on FerretDB', () => {
   test('when a unique key is written twice, then the second write fails with the duplicate-key code', async () => {
     await Thing().init();
     await Thing().create({ key: 'only-once' });
-    const err = await Thing().create({ key: 'only-once' }).catch((e: unknown) => e);
+    const err = await Thing()
+      .create({ key: 'only-once' })
+      .catch((e: unknown) => e);
     expect(isDuplicateKeyError(err)).toBe(true);
     expect(await Thing().countDocuments({ key: 'only-once' })).toBe(1);
   });
@@ -41,10 +46,16 @@ describe('mongoose on FerretDB', () => {
     const Versioned = () =>
       server.connection.models.Versioned ??
       server.connection.model('Versioned', new Schema({ _id: String, version: Number, log: [String] }, { versionKey: false }));
-    const writer = createVersionedWriter<{ _id: string; version: number }>(server.connection, Versioned() as never, 'versioned_changes');
+    const writer = createVersionedWriter<{ _id: string; version: number }>(
+      server.connection,
+      Versioned() as never,
+      'versioned_changes',
+    );
     await Versioned().create({ _id: 'doc-1', version: 1, log: [] });
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => writer.updateIfVersion('doc-1', 1, { $inc: { version: 1 }, $push: { log: `writer-${i}` } })),
+      Array.from({ length: 10 }, (_, i) =>
+        writer.updateIfVersion('doc-1', 1, { $inc: { version: 1 }, $push: { log: `writer-${i}` } }),
+      ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     const doc = await Versioned().findById('doc-1').lean<{ version: number; log: string[] }>();
@@ -54,7 +65,11 @@ describe('mongoose on FerretDB', () => {
 
   test('when a writer dies after claiming a version, then the next writer applies its change instead of being stuck', async () => {
     const Versioned = () => server.connection.models.Versioned!;
-    const writer = createVersionedWriter<{ _id: string; version: number }>(server.connection, Versioned() as never, 'versioned_changes');
+    const writer = createVersionedWriter<{ _id: string; version: number }>(
+      server.connection,
+      Versioned() as never,
+      'versioned_changes',
+    );
     await Versioned().create({ _id: 'doc-2', version: 1, log: [] });
     // The dead writer's claim: written, never applied, older than the stale limit.
     await server.connection.collection('versioned_changes').insertOne({

@@ -22,8 +22,12 @@ describe('operations: SLA, sweeper, OpenAPI, guide', () => {
     const later = await api(server.url, 'GET', '/api/v1/admin/sla', { token: operator });
     const hospital = later.body.departments.find((d: any) => d.department === 'hospital');
     expect(hospital.departmentName).toBe('助产机构');
-    expect(hospital.overdue).toEqual(expect.arrayContaining([expect.objectContaining({ applicationId: id, itemKey: 'birth_certificate', state: 'dispatched' })]));
-    const progress = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token: (await submittedApplicationOwner()) });
+    expect(hospital.overdue).toEqual(
+      expect.arrayContaining([expect.objectContaining({ applicationId: id, itemKey: 'birth_certificate', state: 'dispatched' })]),
+    );
+    const progress = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, {
+      token: await submittedApplicationOwner(),
+    });
     expect(progress.status).toBe(404); // another parent: not found
     clock = new Date();
   });
@@ -51,7 +55,10 @@ describe('operations: SLA, sweeper, OpenAPI, guide', () => {
     clock = new Date('2026-11-20T02:00:00Z'); // a Friday, 10:00 China time
     const { id, token } = await submittedApplication(server.url);
     const hospital = await departmentToken(server.url, 'hospital');
-    await api(server.url, 'POST', `/api/v1/dept/tasks/${id}.birth_certificate/events`, { token: hospital, body: { eventId: `acc-${id}`, type: 'accept' } });
+    await api(server.url, 'POST', `/api/v1/dept/tasks/${id}.birth_certificate/events`, {
+      token: hospital,
+      body: { eventId: `acc-${id}`, type: 'accept' },
+    });
     const p = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token });
     const birth = p.body.items.find((i: any) => i.key === 'birth_certificate');
     expect(birth.dueAt).toBe('2026-11-23T15:59:59.999Z'); // end of Monday, China time
@@ -65,7 +72,12 @@ describe('operations: SLA, sweeper, OpenAPI, guide', () => {
     const res = await api(server.url, 'GET', '/api/v1/openapi.json');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/applications/{id}/submit', '/api/v1/dept/tasks/{taskId}/events', '/api/v1/admin/sla', '/api/v1/guide']),
+      expect.arrayContaining([
+        '/api/v1/applications/{id}/submit',
+        '/api/v1/dept/tasks/{taskId}/events',
+        '/api/v1/admin/sla',
+        '/api/v1/guide',
+      ]),
     );
     expect(res.body.components.schemas.ApplicationInput.properties.mother).toBeDefined();
     expect(JSON.stringify(res.body.components.schemas.DepartmentEvent)).toContain('ready_for_pickup');

@@ -11,7 +11,10 @@ describe('personal data', () => {
 
   test('when the leak scanner reads text, then it finds valid ID numbers and mobiles, and ignores timestamps and invalid numbers', () => {
     const input = validApplication();
-    expect(findPersonalData(`{"id":"${input.mother.idNumber}","p":"${input.mother.phone}","time":1795378104056}`)).toEqual([input.mother.idNumber, input.mother.phone]);
+    expect(findPersonalData(`{"id":"${input.mother.idNumber}","p":"${input.mother.phone}","time":1795378104056}`)).toEqual([
+      input.mother.idNumber,
+      input.mother.phone,
+    ]);
     expect(findPersonalData('330102199203151234 12345678901')).toEqual([]);
   });
 
@@ -23,7 +26,10 @@ describe('personal data', () => {
 
     for (const name of await server.connection.db!.listCollections().toArray()) {
       const docs = await server.connection.collection(name.name).find().toArray();
-      expect({ collection: name.name, leaks: findPersonalData(JSON.stringify(docs)) }).toEqual({ collection: name.name, leaks: [] });
+      expect({ collection: name.name, leaks: findPersonalData(JSON.stringify(docs)) }).toEqual({
+        collection: name.name,
+        leaks: [],
+      });
     }
     const app = await api(server.url, 'GET', `/api/v1/applications/${id}`, { token });
     expect(findPersonalData(JSON.stringify(app.body))).toEqual([]);

@@ -12,7 +12,8 @@ describe('the H5 app served by the BFF', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(H5, 'index.html'))) throw new Error('no H5 build: run `npm test` (it builds miniapp/dist/h5) or `npm run build:h5`');
+    if (!fs.existsSync(path.join(H5, 'index.html')))
+      throw new Error('no H5 build: run `npm test` (it builds miniapp/dist/h5) or `npm run build:h5`');
     server = await startTestServer({ STATIC_DIR: 'miniapp/dist/h5' });
     browser = await launchBrowser();
   });
@@ -31,7 +32,15 @@ describe('the H5 app served by the BFF', () => {
     await page.getByRole('heading', { level: 1 }).first().waitFor();
     await page.getByText('4个工作日', { exact: true }).waitFor();
     const text = await page.locator('body').innerText();
-    for (const name of ['出生医学证明', '预防接种证', '出生户口登记', '城乡居民参保登记', '社会保障卡申领', '不收费', '开始办理']) {
+    for (const name of [
+      '出生医学证明',
+      '预防接种证',
+      '出生户口登记',
+      '城乡居民参保登记',
+      '社会保障卡申领',
+      '不收费',
+      '开始办理',
+    ]) {
       expect(text).toContain(name);
     }
     expect(text).toMatch(/出生[“"]一件事[”"]联办/);
@@ -44,7 +53,8 @@ describe('the H5 app served by the BFF', () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/`);
     await page.getByText('4个工作日', { exact: true }).waitFor();
-    const bodySize = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.app-page') as Element).fontSize));
+    const bodySize = () =>
+      page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.app-page') as Element).fontSize));
     const before = await bodySize();
     expect(await page.locator('.app-page.elder-mode').count()).toBe(0);
     await page.getByRole('switch').first().click();

@@ -19,23 +19,60 @@ export function phone(): string {
 
 export function validApplication(overrides: { birthDateTime?: string; items?: string[] } = {}) {
   const birth = overrides.birthDateTime ?? new Date(Date.now() - 6 * 3600_000).toISOString();
-  const mother = { name: '王小红', idType: 'resident_id', idNumber: idNumber('19920315', 'female'), phone: phone(), ethnicity: '汉族', nationality: '中国' };
-  const father = { name: '李大明', idType: 'resident_id', idNumber: idNumber('19900708', 'male'), phone: phone(), ethnicity: '汉族', nationality: '中国' };
-  const mail = { method: 'mail', recipient: '王小红', phone: mother.phone, regionCode: '330102', addressDetail: '上城区解放路100号3幢201室' };
+  const mother = {
+    name: '王小红',
+    idType: 'resident_id',
+    idNumber: idNumber('19920315', 'female'),
+    phone: phone(),
+    ethnicity: '汉族',
+    nationality: '中国',
+  };
+  const father = {
+    name: '李大明',
+    idType: 'resident_id',
+    idNumber: idNumber('19900708', 'male'),
+    phone: phone(),
+    ethnicity: '汉族',
+    nationality: '中国',
+  };
+  const mail = {
+    method: 'mail',
+    recipient: '王小红',
+    phone: mother.phone,
+    regionCode: '330102',
+    addressDetail: '上城区解放路100号3幢201室',
+  };
   return {
     newborn: { name: '李安安', sex: 'female', birthDateTime: birth, hospitalId: 'hz-zju-womens', ethnicity: '汉族' },
     mother,
     father,
     marriage: { mode: 'shared_record' },
-    household: { registerWith: 'father', householdHeadName: '李大明', householdAddress: '浙江省杭州市上城区解放路100号', relationshipToHead: '女' },
-    items: overrides.items ?? ['birth_certificate', 'vaccination_certificate', 'hukou_registration', 'medical_insurance', 'social_security_card'],
+    household: {
+      registerWith: 'father',
+      householdHeadName: '李大明',
+      householdAddress: '浙江省杭州市上城区解放路100号',
+      relationshipToHead: '女',
+    },
+    items: overrides.items ?? [
+      'birth_certificate',
+      'vaccination_certificate',
+      'hukou_registration',
+      'medical_insurance',
+      'social_security_card',
+    ],
     delivery: {
       birth_certificate: mail,
       vaccination_certificate: { method: 'pickup', pickupPointId: 'hz-citizen-center' },
       hukou_registration: mail,
       social_security_card: mail,
     },
-    consents: { sensitiveInfo: true, guardianForChild: true, shareWithDepartments: true, notifications: true, truthfulnessPledge: true },
+    consents: {
+      sensitiveInfo: true,
+      guardianForChild: true,
+      shareWithDepartments: true,
+      notifications: true,
+      truthfulnessPledge: true,
+    },
   };
 }
 
@@ -46,13 +83,17 @@ export async function loginParent(base: string, code = `parent-${Math.random().t
 }
 
 export async function departmentToken(base: string, code: string): Promise<string> {
-  const res = await api(base, 'POST', '/api/v1/dept/auth/token', { body: { clientId: `dev-${code}`, clientSecret: `dev-${code}-secret` } });
+  const res = await api(base, 'POST', '/api/v1/dept/auth/token', {
+    body: { clientId: `dev-${code}`, clientSecret: `dev-${code}-secret` },
+  });
   if (res.status !== 200) throw new Error(`department login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.accessToken;
 }
 
 export async function operatorToken(base: string): Promise<string> {
-  const res = await api(base, 'POST', '/api/v1/admin/auth/token', { body: { clientId: 'dev-operator', clientSecret: 'dev-operator-secret' } });
+  const res = await api(base, 'POST', '/api/v1/admin/auth/token', {
+    body: { clientId: 'dev-operator', clientSecret: 'dev-operator-secret' },
+  });
   if (res.status !== 200) throw new Error(`operator login failed: ${res.status}`);
   return res.body.accessToken;
 }
@@ -62,7 +103,10 @@ export async function submittedApplication(base: string, input = validApplicatio
   const token = await loginParent(base);
   const draft = await api(base, 'POST', '/api/v1/applications', { token, body: input });
   if (draft.status !== 201) throw new Error(`draft failed: ${draft.status} ${JSON.stringify(draft.body)}`);
-  const submit = await api(base, 'POST', `/api/v1/applications/${draft.body.id}/submit`, { token, headers: { 'idempotency-key': `submit-${draft.body.id}` } });
+  const submit = await api(base, 'POST', `/api/v1/applications/${draft.body.id}/submit`, {
+    token,
+    headers: { 'idempotency-key': `submit-${draft.body.id}` },
+  });
   if (submit.status !== 202) throw new Error(`submit failed: ${submit.status} ${JSON.stringify(submit.body)}`);
   return { token, id: draft.body.id as string, input };
 }

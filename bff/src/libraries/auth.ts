@@ -48,8 +48,10 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
         throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
       }
       const role = payload.role as Role;
-      if (role !== 'parent' && role !== 'department' && role !== 'operator') throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
-      if (role === 'department' && typeof payload.dept !== 'string') throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
+      if (role !== 'parent' && role !== 'department' && role !== 'operator')
+        throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
+      if (role === 'department' && typeof payload.dept !== 'string')
+        throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
       return { sub: payload.sub, role, department: payload.dept as DepartmentCode | undefined };
     },
   };

@@ -21,8 +21,12 @@ export function requestContext(logger: Logger): Middleware {
       await next();
     } finally {
       // The route pattern, never the raw path or query: both can carry an ID number, a code or a ticket.
-      const route = (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? '(no route)' : '(static)');
-      ctx.state.log.info({ method: ctx.method, route, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      const route =
+        (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? '(no route)' : '(static)');
+      ctx.state.log.info(
+        { method: ctx.method, route, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
     }
   };
 }
@@ -67,14 +71,23 @@ export function errorHandler(): Middleware {
       if (e.status === 413 || e.type === 'entity.too.large') {
         problem(ctx, 413, 'PAYLOAD_TOO_LARGE', ERROR_TITLES.PAYLOAD_TOO_LARGE.title, '提交的内容过大，请精简后重试');
       } else if (e.status === 415) {
-        problem(ctx, 415, 'UNSUPPORTED_MEDIA_TYPE', ERROR_TITLES.UNSUPPORTED_MEDIA_TYPE.title, '请以 JSON 格式提交（Content-Type: application/json）');
+        problem(
+          ctx,
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          ERROR_TITLES.UNSUPPORTED_MEDIA_TYPE.title,
+          '请以 JSON 格式提交（Content-Type: application/json）',
+        );
       } else if (e.status === 400) {
         problem(ctx, 400, 'BAD_REQUEST', ERROR_TITLES.BAD_REQUEST.title, '请求内容无法解析，请检查格式');
       } else if (e.status === 405) {
         problem(ctx, 405, 'METHOD_NOT_ALLOWED', ERROR_TITLES.METHOD_NOT_ALLOWED.title, '该地址不支持此请求方法');
       } else {
         // Name and stack frames only: an error's message can echo input values (personal data).
-        const stack = String((err as Error)?.stack ?? '').split('\n').slice(1).join('\n');
+        const stack = String((err as Error)?.stack ?? '')
+          .split('\n')
+          .slice(1)
+          .join('\n');
         ctx.state.log.error({ err: { type: (err as Error)?.name ?? typeof err, stack } }, 'unhandled error');
         problem(ctx, 500, 'INTERNAL', ERROR_TITLES.INTERNAL.title, '系统繁忙，请稍后再试');
       }

@@ -31,8 +31,14 @@ const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /** Reads and checks the Idempotency-Key header of a write that a phone may retry. */
 export function idempotencyKeyFrom(header: string | undefined): string {
-  if (!header) throw new AppError('VALIDATION_FAILED', '缺少 Idempotency-Key 请求头', { errors: [{ path: 'headers.idempotency-key', message: '请为本次提交生成一个唯一标识（8–128 位字母、数字或 _.:-）' }] });
-  if (!KEY_PATTERN.test(header)) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key 格式不正确', { errors: [{ path: 'headers.idempotency-key', message: '应为 8–128 位字母、数字或 _.:-' }] });
+  if (!header)
+    throw new AppError('VALIDATION_FAILED', '缺少 Idempotency-Key 请求头', {
+      errors: [{ path: 'headers.idempotency-key', message: '请为本次提交生成一个唯一标识（8–128 位字母、数字或 _.:-）' }],
+    });
+  if (!KEY_PATTERN.test(header))
+    throw new AppError('VALIDATION_FAILED', 'Idempotency-Key 格式不正确', {
+      errors: [{ path: 'headers.idempotency-key', message: '应为 8–128 位字母、数字或 _.:-' }],
+    });
   return header;
 }
 
@@ -45,9 +51,16 @@ export function createIdempotencyStore(connection: Connection, now: () => Date =
   const Model = connection.model<IdempotencyDoc>('Idempotency', schema, 'idempotency_keys');
 
   return {
-    async run<T>(scope: string, key: string, request: unknown, fn: () => Promise<{ status: number; body: T }>): Promise<IdempotentResult<T>> {
+    async run<T>(
+      scope: string,
+      key: string,
+      request: unknown,
+      fn: () => Promise<{ status: number; body: T }>,
+    ): Promise<IdempotentResult<T>> {
       const _id = `${scope}:${key}`;
-      const requestHash = createHash('sha256').update(JSON.stringify(request ?? null)).digest('base64url');
+      const requestHash = createHash('sha256')
+        .update(JSON.stringify(request ?? null))
+        .digest('base64url');
       try {
         await Model.create({ _id, requestHash, state: 'in_progress', createdAt: now() });
       } catch (err) {
@@ -83,8 +96,11 @@ export function createIdempotencyStore(connection: Connection, now: () => Date =
         throw new AppError('IDEMPOTENCY_KEY_REUSED', '同一个 Idempotency-Key 已用于内容不同的请求，请为新的请求生成新的标识');
       }
       if (doc.state === 'done') {
-        const stored = JSON.parse(doc.body ?? 'null') as T & { __error?: { code: string; detail: string; extra: Record<string, unknown> } };
-        if (stored && stored.__error) throw new AppError(stored.__error.code as never, stored.__error.detail, stored.__error.extra);
+        const stored = JSON.parse(doc.body ?? 'null') as T & {
+          __error?: { code: string; detail: string; extra: Record<string, unknown> };
+        };
+        if (stored && stored.__error)
+          throw new AppError(stored.__error.code as never, stored.__error.detail, stored.__error.extra);
         return { status: doc.status ?? 200, body: stored, replayed: true };
       }
       await new Promise((r) => setTimeout(r, 50));

@@ -30,7 +30,11 @@ const changeSchema = new Schema<ChangeDoc>(
 /** How long a claim may stay unapplied before another writer applies it for its (dead) writer. */
 const STALE_CLAIM_MS = 3000;
 
-export function createVersionedWriter<T extends { _id: string; version: number }>(connection: Connection, model: Model<T>, logName: string) {
+export function createVersionedWriter<T extends { _id: string; version: number }>(
+  connection: Connection,
+  model: Model<T>,
+  logName: string,
+) {
   const Change = connection.model<ChangeDoc>(`${logName}Change`, changeSchema, logName);
 
   async function apply(change: ChangeDoc): Promise<boolean> {
@@ -43,7 +47,12 @@ export function createVersionedWriter<T extends { _id: string; version: number }
      * Applies `update` (which must `$inc` version by 1) if the document is still at `version`.
      * Returns false when another writer got there first: re-read and decide again.
      */
-    async updateIfVersion(id: string, version: number, update: UpdateQuery<T>, extraFilter: Record<string, unknown> = {}): Promise<boolean> {
+    async updateIfVersion(
+      id: string,
+      version: number,
+      update: UpdateQuery<T>,
+      extraFilter: Record<string, unknown> = {},
+    ): Promise<boolean> {
       const change: ChangeDoc = {
         _id: `${id}:${version + 1}`,
         entityId: id,

@@ -27,12 +27,20 @@ function mapPaths(data: Obj, paths: string[], fn: (value: string, path: string) 
 export const sealData = (data: Obj, crypto: FieldCrypto): Obj => mapPaths(data, SEALED_PATHS, (v, p) => crypto.seal(v, p));
 export const openData = (data: Obj, crypto: FieldCrypto): Obj => mapPaths(data, SEALED_PATHS, (v, p) => crypto.open(v, p));
 export const maskData = (opened: Obj): Obj =>
-  mapPaths(mapPaths(opened, ID_PATHS, (v) => maskIdNumber(v)), PHONE_PATHS, (v) => maskPhone(v));
+  mapPaths(
+    mapPaths(opened, ID_PATHS, (v) => maskIdNumber(v)),
+    PHONE_PATHS,
+    (v) => maskPhone(v),
+  );
 
 export const sealOutputs = (outputs: Record<string, string>, crypto: FieldCrypto) =>
-  Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, SEALED_OUTPUTS.includes(k) ? crypto.seal(v, `outputs.${k}`) : v]));
+  Object.fromEntries(
+    Object.entries(outputs).map(([k, v]) => [k, SEALED_OUTPUTS.includes(k) ? crypto.seal(v, `outputs.${k}`) : v]),
+  );
 export const openOutputs = (outputs: Record<string, string> | undefined, crypto: FieldCrypto) =>
-  Object.fromEntries(Object.entries(outputs ?? {}).map(([k, v]) => [k, SEALED_OUTPUTS.includes(k) ? crypto.open(v, `outputs.${k}`) : v]));
+  Object.fromEntries(
+    Object.entries(outputs ?? {}).map(([k, v]) => [k, SEALED_OUTPUTS.includes(k) ? crypto.open(v, `outputs.${k}`) : v]),
+  );
 export const maskOutputs = (opened: Record<string, string>) =>
   Object.fromEntries(Object.entries(opened).map(([k, v]) => [k, SEALED_OUTPUTS.includes(k) ? maskIdNumber(v) : v]));
 

@@ -20,7 +20,14 @@ export type ItemRecord = {
   resubmissions?: number;
 };
 
-export type TimelineEntry = { at: Date; itemKey?: ItemKey; event: string; actor: 'parent' | 'department' | 'system'; state?: ItemState; note?: string };
+export type TimelineEntry = {
+  at: Date;
+  itemKey?: ItemKey;
+  event: string;
+  actor: 'parent' | 'department' | 'system';
+  state?: ItemState;
+  note?: string;
+};
 
 export type OutboxEntry = {
   id: string; // deterministic: the delivery key, so a redelivery after a crash is recognised
@@ -91,7 +98,17 @@ export const newbornClaimSchema = new Schema<NewbornClaimDoc>(
   { versionKey: false },
 );
 
-export type AuditDoc = { _id: string; at: Date; actor: string; role: string; department?: string; action: string; applicationId: string; itemKey?: string; fields: string[] };
+export type AuditDoc = {
+  _id: string;
+  at: Date;
+  actor: string;
+  role: string;
+  department?: string;
+  action: string;
+  applicationId: string;
+  itemKey?: string;
+  fields: string[];
+};
 export const auditSchema = new Schema<AuditDoc>(
   {
     _id: String,

@@ -33,14 +33,22 @@ export function createApplicationsRepository(connection: Connection) {
     },
 
     async listByOwner(ownerId: string): Promise<ApplicationDoc[]> {
-      return Application.find({ ownerId, status: trusted({ $ne: 'withdrawn' }) }).sort({ createdAt: -1 }).limit(100).lean<ApplicationDoc[]>();
+      return Application.find({ ownerId, status: trusted({ $ne: 'withdrawn' }) })
+        .sort({ createdAt: -1 })
+        .limit(100)
+        .lean<ApplicationDoc[]>();
     },
 
     /**
      * The one way an application changes: a conditional update on its version (optimistic concurrency).
      * Returns false when someone else changed it first; the caller re-reads and decides again.
      */
-    updateIfVersion(id: string, version: number, update: UpdateQuery<ApplicationDoc>, extraFilter: Record<string, unknown> = {}): Promise<boolean> {
+    updateIfVersion(
+      id: string,
+      version: number,
+      update: UpdateQuery<ApplicationDoc>,
+      extraFilter: Record<string, unknown> = {},
+    ): Promise<boolean> {
       return versioned.updateIfVersion(id, version, update, extraFilter);
     },
 
@@ -48,7 +56,12 @@ export function createApplicationsRepository(connection: Connection) {
 
     /** Deletes a draft; the version is claimed first so a concurrent edit or submit cannot interleave. */
     async deleteIfVersion(id: string, ownerId: string, version: number): Promise<boolean> {
-      const claimed = await versioned.updateIfVersion(id, version, { $inc: { version: 1 }, $set: { status: 'withdrawn' } }, { ownerId, status: 'draft' });
+      const claimed = await versioned.updateIfVersion(
+        id,
+        version,
+        { $inc: { version: 1 }, $set: { status: 'withdrawn' } },
+        { ownerId, status: 'draft' },
+      );
       if (!claimed) return false;
       await Application.deleteOne({ _id: id, ownerId });
       return true;
@@ -73,7 +86,9 @@ export function createApplicationsRepository(connection: Connection) {
     /** A department's items, optionally in one state; only applications past the draft stage. */
     async findTasks(department: DepartmentCode, state: ItemState | undefined, limit: number): Promise<ApplicationDoc[]> {
       const keys = itemsForDepartment(department);
-      const or = keys.map((k) => (state ? { [`items.${k}.state`]: state } : { [`items.${k}.state`]: trusted({ $exists: true }) }));
+      const or = keys.map((k) =>
+        state ? { [`items.${k}.state`]: state } : { [`items.${k}.state`]: trusted({ $exists: true }) },
+      );
       return Application.find({ status: trusted({ $nin: ['draft', 'withdrawn'] }), $or: or })
         .sort({ submittedAt: 1 })
         .limit(limit)
@@ -82,8 +97,13 @@ export function createApplicationsRepository(connection: Connection) {
 
     /** Items still with a department (dispatched or accepted) whose deadline is before `before`. */
     async findDueItems(before: Date): Promise<ApplicationDoc[]> {
-      const or = itemsForAll().map((k) => ({ [`items.${k}.state`]: trusted({ $in: ['dispatched', 'accepted'] }), [`items.${k}.dueAt`]: trusted({ $lt: before }) }));
-      return Application.find({ status: trusted({ $nin: ['draft', 'withdrawn'] }), $or: or }).limit(5000).lean<ApplicationDoc[]>();
+      const or = itemsForAll().map((k) => ({
+        [`items.${k}.state`]: trusted({ $in: ['dispatched', 'accepted'] }),
+        [`items.${k}.dueAt`]: trusted({ $lt: before }),
+      }));
+      return Application.find({ status: trusted({ $nin: ['draft', 'withdrawn'] }), $or: or })
+        .limit(5000)
+        .lean<ApplicationDoc[]>();
     },
 
     async audit(entry: Omit<AuditDoc, '_id'>): Promise<void> {
@@ -103,6 +123,7 @@ export function createApplicationsRepository(connection: Connection) {
   };
 }
 
-const itemsForAll = () => (['hospital', 'police', 'medical_insurance', 'social_security'] as DepartmentCode[]).flatMap(itemsForDepartment);
+const itemsForAll = () =>
+  (['hospital', 'police', 'medical_insurance', 'social_security'] as DepartmentCode[]).flatMap(itemsForDepartment);
 
 export type ApplicationsRepository = ReturnType<typeof createApplicationsRepository>;

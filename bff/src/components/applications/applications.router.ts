@@ -13,7 +13,9 @@ function objectBody(ctx: Context, optional = false): Record<string, unknown> {
   if (optional && !ctx.request.length && !ctx.get('content-type')) return {};
   const body = requireJson(ctx);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new AppError('VALIDATION_FAILED', '请求内容应为一个 JSON 对象', { errors: [{ path: '', message: '请求内容应为一个 JSON 对象' }] });
+    throw new AppError('VALIDATION_FAILED', '请求内容应为一个 JSON 对象', {
+      errors: [{ path: '', message: '请求内容应为一个 JSON 对象' }],
+    });
   }
   return body as Record<string, unknown>;
 }
@@ -71,10 +73,18 @@ export function applicationsRouter(service: ApplicationsService, signer: TokenSi
 
   router.post('/:id/items/:itemKey/resubmit', async (ctx) => {
     const body = objectBody(ctx);
-    const run = async () => ({ status: 200, body: service.view(await service.resubmitItem(owner(ctx), ctx.params.id, ctx.params.itemKey, body)) });
+    const run = async () => ({
+      status: 200,
+      body: service.view(await service.resubmitItem(owner(ctx), ctx.params.id, ctx.params.itemKey, body)),
+    });
     const header = ctx.get('idempotency-key');
     const result = header
-      ? await idempotency.run(`parent:${owner(ctx)}`, idempotencyKeyFrom(header), { op: 'resubmit', id: ctx.params.id, item: ctx.params.itemKey, body }, run)
+      ? await idempotency.run(
+          `parent:${owner(ctx)}`,
+          idempotencyKeyFrom(header),
+          { op: 'resubmit', id: ctx.params.id, item: ctx.params.itemKey, body },
+          run,
+        )
       : { ...(await run()), replayed: false };
     ctx.status = result.status;
     ctx.body = result.body;

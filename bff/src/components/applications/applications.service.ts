@@ -113,7 +113,8 @@ export function createApplicationsService(deps: ApplicationsDeps) {
   function parseFull(data: Obj) {
     const parsed = ApplicationInput.safeParse(data);
     const errors = [...(parsed.success ? [] : formatZodIssues(parsed.error)), ...checkAgainstGuide(data)];
-    if (!parsed.success || errors.length) throw validationFailed(errors, `还有 ${errors.length} 项信息需要补充或修改，请按提示逐项更正`);
+    if (!parsed.success || errors.length)
+      throw validationFailed(errors, `还有 ${errors.length} 项信息需要补充或修改，请按提示逐项更正`);
     return parsed.data;
   }
 
@@ -122,7 +123,14 @@ export function createApplicationsService(deps: ApplicationsDeps) {
     return crypto.blindIndex(`${input.mother.idNumber}|${input.father.idNumber}|${minute}`, 'newborn');
   }
 
-  function notify(template: string, now: Date, applicationId: string, discriminator: string, params: Record<string, string>, itemKey?: ItemKey): OutboxEntry {
+  function notify(
+    template: string,
+    now: Date,
+    applicationId: string,
+    discriminator: string,
+    params: Record<string, string>,
+    itemKey?: ItemKey,
+  ): OutboxEntry {
     // Deterministic id: the same state change can never produce two deliveries.
     const id = createHash('sha256').update(`${applicationId}|${template}|${discriminator}`).digest('base64url').slice(0, 32);
     return { id, kind: 'notify', template, itemKey, params, state: 'pending', attempts: 0, nextAt: now, createdAt: now };
@@ -140,13 +148,23 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       set[`items.${key}.state`] = 'dispatched';
       set[`items.${key}.dispatchedAt`] = now;
       set[`items.${key}.dueAt`] = dueAt;
-      timeline.push({ at: now, itemKey: key, event: 'dispatch', actor: 'system', state: 'dispatched', note: `已推送至${DEPARTMENTS[ITEM_CATALOGUE[key].department].name}` });
+      timeline.push({
+        at: now,
+        itemKey: key,
+        event: 'dispatch',
+        actor: 'system',
+        state: 'dispatched',
+        note: `已推送至${DEPARTMENTS[ITEM_CATALOGUE[key].department].name}`,
+      });
     }
     return { set, timeline };
   }
 
   /** Re-reads and retries an update that lost a version race, up to a bound. */
-  async function withRetry<T>(load: () => Promise<ApplicationDoc>, attempt: (doc: ApplicationDoc) => Promise<T | undefined>): Promise<T> {
+  async function withRetry<T>(
+    load: () => Promise<ApplicationDoc>,
+    attempt: (doc: ApplicationDoc) => Promise<T | undefined>,
+  ): Promise<T> {
     for (let i = 0; i < MAX_RETRIES; i++) {
       const result = await attempt(await load());
       if (result !== undefined) return result;
@@ -189,7 +207,10 @@ export function createApplicationsService(deps: ApplicationsDeps) {
         id: doc._id,
         status: doc.status,
         statusLabel: APPLICATION_STATUS_LABELS[doc.status],
-        newbornName: typeof (doc.data.newborn as Obj | undefined)?.name === 'string' ? ((doc.data.newborn as Obj).name as string) : undefined,
+        newbornName:
+          typeof (doc.data.newborn as Obj | undefined)?.name === 'string'
+            ? ((doc.data.newborn as Obj).name as string)
+            : undefined,
         itemCount: Object.keys(doc.items).length,
         createdAt: doc.createdAt.toISOString(),
         updatedAt: doc.updatedAt.toISOString(),
@@ -203,14 +224,20 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       if (!ifMatch) throw new AppError('PRECONDITION_REQUIRED', '请带上 If-Match（上次读取时的 ETag）以免覆盖他人的修改');
       const doc = await getOwned(ownerId, id);
       if (doc.status !== 'draft') throw new AppError('CONFLICT', '申请已提交，不能再修改草稿；如被退回，请按提示更正该事项');
-      if (ifMatch !== etagOf(doc.version)) throw new AppError('CONFLICT', '草稿已在其他地方被修改，请刷新后再改', { currentVersion: doc.version });
+      if (ifMatch !== etagOf(doc.version))
+        throw new AppError('CONFLICT', '草稿已在其他地方被修改，请刷新后再改', { currentVersion: doc.version });
       checkDraft(patch);
       const merged = mergePatch(openData(doc.data, crypto), patch);
       checkDraft(merged);
       const guideErrors = checkAgainstGuide(merged);
       if (guideErrors.length) throw validationFailed(guideErrors);
       const now = deps.now();
-      const ok = await repo.updateIfVersion(id, doc.version, { $set: { data: sealData(merged, crypto), updatedAt: now }, $inc: { version: 1 } }, { status: 'draft' });
+      const ok = await repo.updateIfVersion(
+        id,
+        doc.version,
+        { $set: { data: sealData(merged, crypto), updatedAt: now }, $inc: { version: 1 } },
+        { status: 'draft' },
+      );
       if (!ok) throw new AppError('CONFLICT', '草稿已在其他地方被修改，请刷新后再改');
       return getOwned(ownerId, id);
     },
@@ -219,17 +246,18 @@ export function createApplicationsService(deps: ApplicationsDeps) {
     async withdraw(ownerId: string, id: string): Promise<void> {
       const doc = await getOwned(ownerId, id);
       if (doc.status === 'draft') {
-        if (!(await repo.deleteIfVersion(id, ownerId, doc.version))) throw new AppError('CONFLICT', '草稿刚刚被修改，请刷新后再试');
+        if (!(await repo.deleteIfVersion(id, ownerId, doc.version)))
+          throw new AppError('CONFLICT', '草稿刚刚被修改，请刷新后再试');
         return;
       }
       const started = Object.values(doc.items).some((item) => item && item.acceptedAt);
       if (started) throw new AppError('CONFLICT', '已有事项被受理，不能撤回申请；如有疑问请联系咨询电话');
       const now = deps.now();
-      const ok = await repo.updateIfVersion(
-        id,
-        doc.version,
-        { $set: { status: 'withdrawn', withdrawnAt: now, updatedAt: now }, $push: { timeline: { at: now, event: 'withdraw', actor: 'parent' } }, $inc: { version: 1 } },
-      );
+      const ok = await repo.updateIfVersion(id, doc.version, {
+        $set: { status: 'withdrawn', withdrawnAt: now, updatedAt: now },
+        $push: { timeline: { at: now, event: 'withdraw', actor: 'parent' } },
+        $inc: { version: 1 },
+      });
       if (!ok) throw new AppError('CONFLICT', '申请状态刚刚发生变化，请刷新后再试');
       if (doc.newbornKey) await repo.releaseNewborn(doc.newbornKey, id);
     },
@@ -246,7 +274,9 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       const newbornKey = newbornKeyOf(input);
       const holder = await repo.claimNewborn(newbornKey, id, now);
       if (holder !== id) {
-        throw new AppError('CONFLICT', '这个宝宝已有一份出生“一件事”申请，请在“我的申请”中查看，无需重复申请', { existingApplicationId: holder });
+        throw new AppError('CONFLICT', '这个宝宝已有一份出生“一件事”申请，请在“我的申请”中查看，无需重复申请', {
+          existingApplicationId: holder,
+        });
       }
       const items: Partial<Record<ItemKey, ItemRecord>> = {};
       for (const key of input.items) items[key] = { state: 'waiting', department: ITEM_CATALOGUE[key].department };
@@ -260,14 +290,19 @@ export function createApplicationsService(deps: ApplicationsDeps) {
         updatedAt: now,
         outboxDue: now,
       };
-      const ok = await repo.updateIfVersion(id, doc.version, {
-        $set: set,
-        $push: {
-          timeline: { $each: [{ at: now, event: 'submit', actor: 'parent', note: '申请已提交' }, ...dispatched.timeline] },
-          outbox: notify('application_submitted', now, id, 'submitted', { itemCount: String(input.items.length) }),
+      const ok = await repo.updateIfVersion(
+        id,
+        doc.version,
+        {
+          $set: set,
+          $push: {
+            timeline: { $each: [{ at: now, event: 'submit', actor: 'parent', note: '申请已提交' }, ...dispatched.timeline] },
+            outbox: notify('application_submitted', now, id, 'submitted', { itemCount: String(input.items.length) }),
+          },
+          $inc: { version: 1 },
         },
-        $inc: { version: 1 },
-      }, { status: 'draft' });
+        { status: 'draft' },
+      );
       if (!ok) {
         await repo.releaseNewborn(newbornKey, id);
         throw new AppError('CONFLICT', '申请刚刚被修改，请刷新后再提交');
@@ -280,31 +315,43 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       if (!isItemKey(itemKey)) throw notFound('该事项');
       const parsed = ResubmitItemInput.safeParse(body);
       if (!parsed.success) throw validationFailed(formatZodIssues(parsed.error));
-      return withRetry(() => getOwned(ownerId, id), async (doc) => {
-        const item = doc.items[itemKey];
-        if (!item) throw notFound('该事项');
-        const to = nextState(itemKey, item.state, 'resubmit', 'parent');
-        if (!to) throw new AppError('CONFLICT', `“${ITEM_CATALOGUE[itemKey].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，无需重新提交`);
-        const corrections = (parsed.data.corrections ?? {}) as Obj;
-        const merged = mergePatch(openData(doc.data, crypto), corrections);
-        const input = parseFull(merged);
-        const now = deps.now();
-        const dueAt = itemDueAt(now, deps.calendar);
-        const ok = await repo.updateIfVersion(id, doc.version, {
-          $set: {
-            data: sealData(input as unknown as Obj, crypto),
-            [`items.${itemKey}.state`]: to,
-            [`items.${itemKey}.dispatchedAt`]: now,
-            [`items.${itemKey}.dueAt`]: dueAt,
-            [`items.${itemKey}.resubmissions`]: (item.resubmissions ?? 0) + 1,
-            status: deriveApplicationStatus({ ...doc.items, [itemKey]: { ...item, state: to } } as never),
-            updatedAt: now,
-          },
-          $push: { timeline: { at: now, itemKey, event: 'resubmit', actor: 'parent', state: to, note: parsed.data.note } },
-          $inc: { version: 1 },
-        }, { [`items.${itemKey}.state`]: item.state });
-        return ok ? getOwned(ownerId, id) : undefined;
-      });
+      return withRetry(
+        () => getOwned(ownerId, id),
+        async (doc) => {
+          const item = doc.items[itemKey];
+          if (!item) throw notFound('该事项');
+          const to = nextState(itemKey, item.state, 'resubmit', 'parent');
+          if (!to)
+            throw new AppError(
+              'CONFLICT',
+              `“${ITEM_CATALOGUE[itemKey].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，无需重新提交`,
+            );
+          const corrections = (parsed.data.corrections ?? {}) as Obj;
+          const merged = mergePatch(openData(doc.data, crypto), corrections);
+          const input = parseFull(merged);
+          const now = deps.now();
+          const dueAt = itemDueAt(now, deps.calendar);
+          const ok = await repo.updateIfVersion(
+            id,
+            doc.version,
+            {
+              $set: {
+                data: sealData(input as unknown as Obj, crypto),
+                [`items.${itemKey}.state`]: to,
+                [`items.${itemKey}.dispatchedAt`]: now,
+                [`items.${itemKey}.dueAt`]: dueAt,
+                [`items.${itemKey}.resubmissions`]: (item.resubmissions ?? 0) + 1,
+                status: deriveApplicationStatus({ ...doc.items, [itemKey]: { ...item, state: to } } as never),
+                updatedAt: now,
+              },
+              $push: { timeline: { at: now, itemKey, event: 'resubmit', actor: 'parent', state: to, note: parsed.data.note } },
+              $inc: { version: 1 },
+            },
+            { [`items.${itemKey}.state`]: item.state },
+          );
+          return ok ? getOwned(ownerId, id) : undefined;
+        },
+      );
     },
 
     /** Per-item state, timeline, deadlines and the predicted completion date, in working days. */
@@ -327,8 +374,14 @@ export function createApplicationsService(deps: ApplicationsDeps) {
         predictedCompletionAt: predictCompletion(doc, now)?.toISOString(),
         calendarCovered: deps.calendar.isCovered(Number(now.toISOString().slice(0, 4))),
         items,
-        needsCorrection: items.filter((i) => i.state === 'rejected').map((i) => ({ key: i.key, name: i.name, reasons: i.rejection?.reasons ?? [] })),
-        timeline: doc.timeline.map((t) => ({ ...t, at: t.at.toISOString(), itemName: t.itemKey ? ITEM_CATALOGUE[t.itemKey].name : undefined })),
+        needsCorrection: items
+          .filter((i) => i.state === 'rejected')
+          .map((i) => ({ key: i.key, name: i.name, reasons: i.rejection?.reasons ?? [] })),
+        timeline: doc.timeline.map((t) => ({
+          ...t,
+          at: t.at.toISOString(),
+          itemName: t.itemKey ? ITEM_CATALOGUE[t.itemKey].name : undefined,
+        })),
       };
     },
   };

@@ -7,7 +7,12 @@ export type SweepResult = { drafts: number; idempotencyKeys: number };
  * Expiry without TTL indexes (FerretDB has none): abandoned drafts, with the personal data in them, are
  * removed after the retention period; finished idempotency records after a week.
  */
-export function createSweeper(deps: { repo: ApplicationsRepository; idempotency: IdempotencyStore; draftRetentionHours: number; now: () => Date }) {
+export function createSweeper(deps: {
+  repo: ApplicationsRepository;
+  idempotency: IdempotencyStore;
+  draftRetentionHours: number;
+  now: () => Date;
+}) {
   return {
     async sweepOnce(): Promise<SweepResult> {
       const now = deps.now().getTime();

@@ -28,23 +28,37 @@ const invalidRefresh = () => new AppError('UNAUTHENTICATED', '登录已过期，
  * Parses `DEPT_CLIENTS` (`code:clientId:secret,…`) and `OPERATOR_CLIENTS` (`clientId:secret,…`).
  * Outside production, missing lists get well-known development accounts (dev-<code> / dev-<code>-secret).
  */
-export function parseServiceAccounts(deptClients: string | undefined, operatorClients: string | undefined, production: boolean): ServiceAccount[] {
+export function parseServiceAccounts(
+  deptClients: string | undefined,
+  operatorClients: string | undefined,
+  production: boolean,
+): ServiceAccount[] {
   const accounts: ServiceAccount[] = [];
   if (deptClients) {
-    for (const entry of deptClients.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of deptClients
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [code, clientId, ...secret] = entry.split(':');
       if (!DEPARTMENT_CODES.includes(code as DepartmentCode) || !clientId || secret.join(':').length < 16) {
-        throw new Error(`DEPT_CLIENTS: each entry is code:clientId:secret with a known department code and a secret of 16+ characters`);
+        throw new Error(
+          `DEPT_CLIENTS: each entry is code:clientId:secret with a known department code and a secret of 16+ characters`,
+        );
       }
       accounts.push({ clientId, secret: secret.join(':'), role: 'department', department: code as DepartmentCode });
     }
   } else if (!production) {
-    for (const code of DEPARTMENT_CODES) accounts.push({ clientId: `dev-${code}`, secret: `dev-${code}-secret`, role: 'department', department: code });
+    for (const code of DEPARTMENT_CODES)
+      accounts.push({ clientId: `dev-${code}`, secret: `dev-${code}-secret`, role: 'department', department: code });
   }
   if (operatorClients) {
-    for (const entry of operatorClients.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of operatorClients
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [clientId, ...secret] = entry.split(':');
-      if (!clientId || secret.join(':').length < 16) throw new Error('OPERATOR_CLIENTS: each entry is clientId:secret with a secret of 16+ characters');
+      if (!clientId || secret.join(':').length < 16)
+        throw new Error('OPERATOR_CLIENTS: each entry is clientId:secret with a secret of 16+ characters');
       accounts.push({ clientId, secret: secret.join(':'), role: 'operator' });
     }
   } else if (!production) {
@@ -71,7 +85,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       createdAt: now,
     });
     const access = signer.sign({ sub: parentId, role: 'parent' });
-    return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn, refreshToken: `${id}.${secret}`, role: 'parent' };
+    return {
+      accessToken: access.token,
+      tokenType: 'Bearer',
+      expiresIn: access.expiresIn,
+      refreshToken: `${id}.${secret}`,
+      role: 'parent',
+    };
   }
 
   async function identify(input: LoginInput): Promise<string> {
@@ -80,7 +100,10 @@ export function createAuthService(deps: AuthServiceDeps) {
       return input.code;
     }
     const provider = deps.identity[input.platform];
-    if (!provider) throw new AppError('DEPENDENCY_UNAVAILABLE', '该登录方式暂未开通，请使用其他方式登录', { headers: { 'Retry-After': '3600' } });
+    if (!provider)
+      throw new AppError('DEPENDENCY_UNAVAILABLE', '该登录方式暂未开通，请使用其他方式登录', {
+        headers: { 'Retry-After': '3600' },
+      });
     try {
       return (await provider.exchange(input.code)).subject;
     } catch (err) {
@@ -125,7 +148,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!ok || !account) throw new AppError('UNAUTHENTICATED', 'clientId 或 clientSecret 不正确');
       const principal: Principal = { sub: account.clientId, role, department: account.department };
       const access = signer.sign(principal);
-      return { accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn, role, department: account.department };
+      return {
+        accessToken: access.token,
+        tokenType: 'Bearer',
+        expiresIn: access.expiresIn,
+        role,
+        department: account.department,
+      };
     },
   };
 }

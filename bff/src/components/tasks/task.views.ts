@@ -5,19 +5,39 @@ import type { ItemKey } from '@birth/shared';
  * PIPL). `guardian` is the parent the newborn registers with (name, ID, phone), for the insurance and
  * card items; `outputsFrom` are earlier items whose results this item builds on.
  */
-export const TASK_VIEWS: Readonly<Record<ItemKey, { data: readonly string[]; guardian: boolean; outputsFrom: readonly ItemKey[] }>> = {
+export const TASK_VIEWS: Readonly<
+  Record<ItemKey, { data: readonly string[]; guardian: boolean; outputsFrom: readonly ItemKey[] }>
+> = {
   birth_certificate: {
     data: [
       'newborn',
-      'mother.name', 'mother.idType', 'mother.idNumber', 'mother.ethnicity', 'mother.nationality',
-      'father.name', 'father.idType', 'father.idNumber', 'father.ethnicity', 'father.nationality',
+      'mother.name',
+      'mother.idType',
+      'mother.idNumber',
+      'mother.ethnicity',
+      'mother.nationality',
+      'father.name',
+      'father.idType',
+      'father.idNumber',
+      'father.ethnicity',
+      'father.nationality',
       'delivery.birth_certificate',
     ],
     guardian: false,
     outputsFrom: [],
   },
   vaccination_certificate: {
-    data: ['newborn.name', 'newborn.sex', 'newborn.birthDateTime', 'newborn.hospitalId', 'mother.name', 'mother.phone', 'father.name', 'father.phone', 'delivery.vaccination_certificate'],
+    data: [
+      'newborn.name',
+      'newborn.sex',
+      'newborn.birthDateTime',
+      'newborn.hospitalId',
+      'mother.name',
+      'mother.phone',
+      'father.name',
+      'father.phone',
+      'delivery.vaccination_certificate',
+    ],
     guardian: false,
     outputsFrom: ['birth_certificate'],
   },

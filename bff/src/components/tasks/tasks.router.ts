@@ -37,7 +37,9 @@ export function adminRouter(service: TasksService, signer: TokenSigner): Router 
     const raw = ctx.query.withinHours;
     const withinHours = raw === undefined ? 8 : Number(raw);
     if (!Number.isFinite(withinHours) || withinHours < 0 || withinHours > 24 * 14) {
-      throw new AppError('VALIDATION_FAILED', '参数有误', { errors: [{ path: 'query.withinHours', message: 'withinHours 应为 0–336 之间的小时数' }] });
+      throw new AppError('VALIDATION_FAILED', '参数有误', {
+        errors: [{ path: 'query.withinHours', message: 'withinHours 应为 0–336 之间的小时数' }],
+      });
     }
     ctx.body = await service.sla(withinHours);
   });

@@ -100,7 +100,12 @@ export function createTasksService(deps: TasksDeps) {
       }
       return value;
     };
-    return { ...view, data: walk(view.data) as Obj, upstream: walk(view.upstream) as Obj, outputs: walk(view.outputs) as Record<string, string> };
+    return {
+      ...view,
+      data: walk(view.data) as Obj,
+      upstream: walk(view.upstream) as Obj,
+      outputs: walk(view.outputs) as Record<string, string>,
+    };
   }
 
   async function loadTask(department: DepartmentCode, taskId: string) {
@@ -119,9 +124,9 @@ export function createTasksService(deps: TasksDeps) {
       }
       const docs = await repo.findTasks(department, status as ItemState | undefined, 200);
       const tasks = docs.flatMap((doc) =>
-        ITEM_KEYS.filter((k) => ITEM_CATALOGUE[k].department === department && doc.items[k] && (!status || doc.items[k]!.state === status)).map((k) =>
-          taskView(doc, k, false),
-        ),
+        ITEM_KEYS.filter(
+          (k) => ITEM_CATALOGUE[k].department === department && doc.items[k] && (!status || doc.items[k]!.state === status),
+        ).map((k) => taskView(doc, k, false)),
       );
       return { department, departmentName: DEPARTMENTS[department].name, tasks };
     },
@@ -155,17 +160,22 @@ export function createTasksService(deps: TasksDeps) {
         const { doc, itemKey } = await loadTask(department, taskId);
         const prior = doc.eventLog.find((e) => e.id === event.eventId);
         if (prior) {
-          if (prior.hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', '该 eventId 已用于内容不同的事件，请为新事件生成新的 eventId');
+          if (prior.hash !== hash)
+            throw new AppError('IDEMPOTENCY_KEY_REUSED', '该 eventId 已用于内容不同的事件，请为新事件生成新的 eventId');
           return { replayed: true, task: taskView(doc, itemKey, false) };
         }
         const item = doc.items[itemKey]!;
         const to = nextState(itemKey, item.state, event.type, 'department');
         if (!to) {
           const allowed = allowedEvents(itemKey, item.state, 'department');
-          throw new AppError('CONFLICT', `“${ITEM_CATALOGUE[itemKey].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，不能执行 ${event.type}；可执行：${allowed.join('、') || '无'}`, {
-            currentState: item.state,
-            allowedEvents: allowed,
-          });
+          throw new AppError(
+            'CONFLICT',
+            `“${ITEM_CATALOGUE[itemKey].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，不能执行 ${event.type}；可执行：${allowed.join('、') || '无'}`,
+            {
+              currentState: item.state,
+              allowedEvents: allowed,
+            },
+          );
         }
         const now = deps.now();
         const set: Obj = { [`items.${itemKey}.state`]: to, updatedAt: now };
@@ -202,7 +212,14 @@ export function createTasksService(deps: TasksDeps) {
               set[`items.${next}.state`] = 'dispatched';
               set[`items.${next}.dispatchedAt`] = now;
               set[`items.${next}.dueAt`] = dueAt;
-              timeline.push({ at: now, itemKey: next, event: 'dispatch', actor: 'system', state: 'dispatched', note: `已推送至${DEPARTMENTS[ITEM_CATALOGUE[next].department].name}` });
+              timeline.push({
+                at: now,
+                itemKey: next,
+                event: 'dispatch',
+                actor: 'system',
+                state: 'dispatched',
+                note: `已推送至${DEPARTMENTS[ITEM_CATALOGUE[next].department].name}`,
+              });
             }
             break;
           }
@@ -212,7 +229,12 @@ export function createTasksService(deps: TasksDeps) {
             params.trackingNumber = event.trackingNumber;
             break;
           case 'ready_for_pickup':
-            set[`items.${itemKey}.pickup`] = { place: event.place, hours: event.hours, ...(event.pickupCode ? { pickupCode: event.pickupCode } : {}), at: now };
+            set[`items.${itemKey}.pickup`] = {
+              place: event.place,
+              hours: event.hours,
+              ...(event.pickupCode ? { pickupCode: event.pickupCode } : {}),
+              at: now,
+            };
             params.place = event.place;
             params.hours = event.hours;
             break;
@@ -224,8 +246,21 @@ export function createTasksService(deps: TasksDeps) {
         const outbox: OutboxEntry[] = [];
         const template = NOTICE[to];
         if (template) {
-          const id = createHash('sha256').update(`${doc._id}|${template}|${itemKey}|${event.eventId}`).digest('base64url').slice(0, 32);
-          outbox.push({ id, kind: 'notify', template, itemKey, params, state: 'pending', attempts: 0, nextAt: now, createdAt: now });
+          const id = createHash('sha256')
+            .update(`${doc._id}|${template}|${itemKey}|${event.eventId}`)
+            .digest('base64url')
+            .slice(0, 32);
+          outbox.push({
+            id,
+            kind: 'notify',
+            template,
+            itemKey,
+            params,
+            state: 'pending',
+            attempts: 0,
+            nextAt: now,
+            createdAt: now,
+          });
           set.outboxDue = now;
         }
         const ok = await repo.updateIfVersion(
@@ -233,7 +268,11 @@ export function createTasksService(deps: TasksDeps) {
           doc.version,
           {
             $set: set,
-            $push: { timeline: { $each: timeline }, eventLog: { id: event.eventId, hash }, ...(outbox.length ? { outbox: { $each: outbox } } : {}) },
+            $push: {
+              timeline: { $each: timeline },
+              eventLog: { id: event.eventId, hash },
+              ...(outbox.length ? { outbox: { $each: outbox } } : {}),
+            },
             $inc: { version: 1 },
           },
           { [`items.${itemKey}.state`]: item.state },
@@ -275,7 +314,13 @@ export function createTasksService(deps: TasksDeps) {
       return {
         asOf: now.toISOString(),
         withinHours,
-        departments: [...byDept.entries()].map(([code, g]) => ({ department: code, departmentName: DEPARTMENTS[code].name, overdueCount: g.overdue.length, dueSoonCount: g.dueSoon.length, ...g })),
+        departments: [...byDept.entries()].map(([code, g]) => ({
+          department: code,
+          departmentName: DEPARTMENTS[code].name,
+          overdueCount: g.overdue.length,
+          dueSoonCount: g.dueSoon.length,
+          ...g,
+        })),
       };
     },
   };
