@@ -83,6 +83,22 @@ export const ConfigSchema = z.object({
   ALIPAY_APP_ID: z.string().optional().describe('Alipay mini program app_id'),
   ALIPAY_PRIVATE_KEY: z.string().optional().describe('our RSA2 private key (PEM) for Alipay'),
   ALIPAY_PUBLIC_KEY: z.string().optional().describe('Alipay public key (PEM) to verify responses'),
+  ZHELIBAN_APP_ID: z.string().optional().describe('浙里办 IRS application id sent with SSO tickets'),
+  PROVIDER_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60000)
+    .default(5000)
+    .describe('timeout of each call to an outside provider'),
+  CALENDAR_OVERRIDES: z
+    .string()
+    .regex(
+      /^(\d{4}-\d{2}-\d{2}:(workday|holiday))(,\d{4}-\d{2}-\d{2}:(workday|holiday))*$/,
+      'must be YYYY-MM-DD:workday|holiday,…',
+    )
+    .optional()
+    .describe('operator corrections to the working-day calendar, e.g. a schedule published after the installed data'),
   ZHELIBAN_GATEWAY: optionalUrl.describe('浙里办 / IRS gateway base URL'),
   ZHELIBAN_ACCESS_KEY: z.string().optional().describe('IRS gateway access key'),
   ZHELIBAN_SECRET_KEY: z.string().optional().describe('IRS gateway secret key'),

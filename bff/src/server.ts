@@ -22,6 +22,7 @@ import { createFieldCrypto } from './libraries/crypto';
 import { errorHandler, requestContext, type AppState } from './libraries/http';
 import { createIdempotencyStore } from './libraries/idempotency';
 import type { Logger } from './libraries/logger';
+import { calendarOverridesFromConfig, identityProvidersFromConfig } from './providers/from-config';
 import type { IdentityProvider } from './providers/identity/identity-provider';
 
 export type ServerDeps = {
@@ -42,7 +43,7 @@ export function createComponents(deps: ServerDeps) {
   const { config, connection } = deps;
   const now = deps.now ?? (() => new Date());
   const guide = deps.guide ?? DEFAULT_GUIDE;
-  const calendar = deps.calendar ?? createWorkingCalendar();
+  const calendar = deps.calendar ?? createWorkingCalendar({ overrides: calendarOverridesFromConfig(config) });
   const crypto = createFieldCrypto(config.DATA_ENCRYPTION_KEY, config.BLIND_INDEX_KEY);
   const signer = createTokenSigner(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
   const production = config.NODE_ENV === 'production';
@@ -52,7 +53,7 @@ export function createComponents(deps: ServerDeps) {
     repo: createAuthRepository(connection),
     signer,
     crypto,
-    identity: deps.identity ?? {},
+    identity: deps.identity ?? identityProvidersFromConfig(config),
     devLogin: !production,
     refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     serviceAccounts: parseServiceAccounts(config.DEPT_CLIENTS, config.OPERATOR_CLIENTS, production),

@@ -37,6 +37,13 @@ async function main() {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port }, 'listening');
+  const now = new Date();
+  const uncovered = components.calendar.uncoveredYears([now, new Date(now.getTime() + 31 * 86400_000)]);
+  if (uncovered.length)
+    logger.warn(
+      { years: uncovered },
+      'holiday schedule unknown for these years: deadlines fall back to Mon–Fri; set CALENDAR_OVERRIDES',
+    );
   process.stdout.write(`出生"一件事" BFF listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}\n`);
 
   // Background work: the sweeper removes abandoned drafts. Failures are logged and retried next round.

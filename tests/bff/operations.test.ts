@@ -90,4 +90,21 @@ describe('operations: SLA, sweeper, OpenAPI, guide', () => {
     expect(res.body.items).toHaveLength(5);
     expect(res.body.hospitals.length).toBeGreaterThan(3);
   });
+
+  test('when operators override the calendar, then deadlines follow it; and a year without holiday data raises a warning', async () => {
+    let at = new Date('2026-11-20T02:00:00Z'); // Friday
+    const custom = await startTestServer({ CALENDAR_OVERRIDES: '2026-11-23:holiday' }, { now: () => at });
+    try {
+      const { id, token } = await submittedApplication(custom.url);
+      const p = await api(custom.url, 'GET', `/api/v1/applications/${id}/progress`, { token });
+      expect(p.body.items[0].dueAt).toBe('2026-11-24T15:59:59.999Z'); // Monday made a holiday: due Tuesday
+      const operator = await operatorToken(custom.url);
+      expect((await api(custom.url, 'GET', '/api/v1/admin/sla', { token: operator })).body.calendarWarnings).toEqual([]);
+      at = new Date('2026-12-15T02:00:00Z'); // deadlines now reach into 2027, which chinese-days does not cover
+      const sla = await api(custom.url, 'GET', '/api/v1/admin/sla', { token: operator });
+      expect(sla.body.calendarWarnings).toEqual([expect.stringContaining('2027 年')]);
+    } finally {
+      await custom.close();
+    }
+  });
 });

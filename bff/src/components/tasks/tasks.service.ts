@@ -311,9 +311,14 @@ export function createTasksService(deps: TasksDeps) {
           (item.dueAt < now ? group.overdue : group.dueSoon).push(entry);
         }
       }
+      // Deadlines reach up to a month ahead: a year whose holiday schedule is unknown falls back to Mon–Fri.
+      const uncovered = deps.calendar.uncoveredYears([now, new Date(now.getTime() + 31 * 86400_000)]);
       return {
         asOf: now.toISOString(),
         withinHours,
+        calendarWarnings: uncovered.map(
+          (y) => `${y} 年的法定节假日和调休安排尚未录入，期限暂按周一至周五计算；请在 CALENDAR_OVERRIDES 中补充`,
+        ),
         departments: [...byDept.entries()].map(([code, g]) => ({
           department: code,
           departmentName: DEPARTMENTS[code].name,
