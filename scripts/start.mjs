@@ -35,13 +35,48 @@ async function stopAll(code) {
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
+const logDir = path.join(ROOT, '.data', 'logs');
+fs.mkdirSync(logDir, { recursive: true });
+
+/**
+ * The BFF logs JSON (pino): every line goes to .data/logs/<name>.log, and warnings and errors also to the
+ * screen as one readable line, so the terminal shows what matters instead of every request.
+ */
+function routeOutput(name, stream) {
+  const file = fs.createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
+  let buffered = '';
+  stream.on('data', (chunk) => {
+    buffered += chunk;
+    let nl;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      if (!line.startsWith('{')) {
+        console.log(line);
+        continue;
+      }
+      file.write(`${line}\n`);
+      try {
+        const entry = JSON.parse(line);
+        if (entry.level >= 40)
+          console.log(
+            `[${name}] ${entry.level >= 50 ? 'ERROR' : 'WARN'} ${entry.msg}${entry.years ? ` ${entry.years.join(',')}` : ''}`,
+          );
+      } catch {
+        console.log(line);
+      }
+    }
+  });
+}
+
 function run(name, args, extraEnv) {
   // `node --import tsx` is one process (the tsx CLI wraps a second), so SIGTERM reaches our own handlers.
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...env, ...extraEnv },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  routeOutput(name, child.stdout);
   children.push(child);
   child.once('exit', (code, signal) => {
     if (stopping) return;

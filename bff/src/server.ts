@@ -14,6 +14,13 @@ import {
 import { authRouter, createAuthRepository, createAuthService, parseServiceAccounts } from './components/auth';
 import { guideRouter } from './components/guide';
 import { healthRouter } from './components/health';
+import {
+  createNotifier,
+  createOutboxRelay,
+  devInboxRouter,
+  notificationsRouter,
+  outboxAdminRouter,
+} from './components/notifications';
 import { openApiRouter } from './components/openapi';
 import { adminRouter, createTasksService, tasksRouter } from './components/tasks';
 import { webApp } from './components/web';
@@ -23,7 +30,10 @@ import { errorHandler, requestContext, type AppState } from './libraries/http';
 import { createIdempotencyStore } from './libraries/idempotency';
 import type { Logger } from './libraries/logger';
 import { calendarOverridesFromConfig, identityProvidersFromConfig } from './providers/from-config';
+import { createDevPush, createDevSms } from './providers/dev';
 import type { IdentityProvider } from './providers/identity/identity-provider';
+import type { PushProvider } from './providers/push/push-provider';
+import type { SmsProvider } from './providers/sms/sms-provider';
 
 export type ServerDeps = {
   config: Config;
@@ -34,6 +44,9 @@ export type ServerDeps = {
   guide?: Guide;
   calendar?: WorkingCalendar;
   identity?: Partial<Record<'wechat' | 'alipay' | 'zheliban', IdentityProvider>>;
+  /** Notice channels; outside production the dev adapters (dev inbox) stand in when absent. */
+  push?: Pick<PushProvider, 'send'> | null;
+  sms?: Pick<SmsProvider, 'send'> | null;
 };
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -62,7 +75,29 @@ export function createComponents(deps: ServerDeps) {
   const applications = createApplicationsService({ repo: applicationsRepo, crypto, calendar, guide, now });
   const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now });
   const sweeper = createSweeper({ repo: applicationsRepo, idempotency, draftRetentionHours: config.DRAFT_RETENTION_HOURS, now });
-  return { now, guide, calendar, crypto, signer, idempotency, auth, applications, tasks, applicationsRepo, sweeper };
+  const deliver = createNotifier({
+    connection,
+    crypto,
+    now,
+    push: deps.push !== undefined ? deps.push : production ? null : createDevPush({ connection, now }),
+    sms: deps.sms !== undefined ? deps.sms : production ? null : createDevSms({ connection, now }),
+  });
+  const relay = createOutboxRelay({ connection, crypto, deliver, now, logger: deps.logger });
+  return {
+    now,
+    guide,
+    calendar,
+    crypto,
+    signer,
+    idempotency,
+    auth,
+    applications,
+    tasks,
+    applicationsRepo,
+    sweeper,
+    deliver,
+    relay,
+  };
 }
 
 export type Components = ReturnType<typeof createComponents>;
@@ -90,6 +125,9 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
     applicationsRouter(c.applications, c.signer, c.idempotency),
     tasksRouter(c.tasks, c.signer),
     adminRouter(c.tasks, c.signer),
+    notificationsRouter({ connection, signer: c.signer }),
+    outboxAdminRouter({ connection, signer: c.signer }),
+    ...(config.NODE_ENV !== 'production' ? [devInboxRouter({ connection })] : []),
   ];
   for (const router of routers) {
     app.use(router.routes());

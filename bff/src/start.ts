@@ -54,6 +54,9 @@ async function main() {
     );
   }, config.SWEEPER_INTERVAL_SECONDS * 1000);
 
+  // The outbox relay delivers parent notices; any number of processes may run one (leases share the work).
+  if (config.RELAY_ENABLED) components.relay.start(config.RELAY_INTERVAL_MS);
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -64,6 +67,7 @@ async function main() {
     clearInterval(sweep);
     server.close();
     server.closeIdleConnections();
+    await components.relay.stop();
     await connection.close().catch(() => undefined);
     clearTimeout(force);
     process.exit(0);

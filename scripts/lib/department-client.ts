@@ -56,7 +56,10 @@ export function devCredentials(): DepartmentCredentials[] {
  */
 export function parseClients(value: string): DepartmentCredentials[] {
   const out: DepartmentCredentials[] = [];
-  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [code, clientId, ...secret] = entry.split(':');
     if (!(DEPARTMENT_CODES as readonly string[]).includes(code) || !clientId || secret.length === 0 || !secret.join(':')) {
       throw new Error(`SIM_CLIENTS: each entry is code:clientId:secret with code one of ${DEPARTMENT_CODES.join(', ')}`);
@@ -119,10 +122,17 @@ export class DepartmentClient {
       clientId: this.options.clientId,
       clientSecret: this.options.clientSecret,
     });
-    const { accessToken, expiresIn, department } = (body ?? {}) as { accessToken?: unknown; expiresIn?: unknown; department?: unknown };
-    if (typeof accessToken !== 'string' || !accessToken) throw new Error('POST /api/v1/dept/auth/token: no accessToken in the answer');
+    const { accessToken, expiresIn, department } = (body ?? {}) as {
+      accessToken?: unknown;
+      expiresIn?: unknown;
+      department?: unknown;
+    };
+    if (typeof accessToken !== 'string' || !accessToken)
+      throw new Error('POST /api/v1/dept/auth/token: no accessToken in the answer');
     if (department !== undefined && department !== this.code) {
-      throw new Error(`POST /api/v1/dept/auth/token: client ${this.options.clientId} belongs to ${String(department)}, not ${this.code}`);
+      throw new Error(
+        `POST /api/v1/dept/auth/token: client ${this.options.clientId} belongs to ${String(department)}, not ${this.code}`,
+      );
     }
     const seconds = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : 300;
     this.token = { value: accessToken, expiresAt: this.now() + seconds * 1000 };
@@ -168,7 +178,13 @@ export class DepartmentClient {
     }
     if (!res.ok) {
       const retryAfter = Number(res.headers.get('retry-after'));
-      throw new HttpError(method, path, res.status, parsed, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+      throw new HttpError(
+        method,
+        path,
+        res.status,
+        parsed,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      );
     }
     // Keep the replay marker without changing the body's shape for callers.
     if (res.headers.get('idempotent-replayed') === 'true' && parsed && typeof parsed === 'object') {
@@ -180,7 +196,8 @@ export class DepartmentClient {
   /** This department's tasks in one state. */
   async listTasks(status: ItemState): Promise<DepartmentTask[]> {
     const body = (await this.authed('GET', `/api/v1/dept/tasks?status=${encodeURIComponent(status)}`)) as { tasks?: unknown };
-    if (!body || !Array.isArray(body.tasks)) throw new Error(`GET /api/v1/dept/tasks?status=${status}: no tasks array in the answer`);
+    if (!body || !Array.isArray(body.tasks))
+      throw new Error(`GET /api/v1/dept/tasks?status=${status}: no tasks array in the answer`);
     return body.tasks as DepartmentTask[];
   }
 
@@ -192,12 +209,17 @@ export class DepartmentClient {
   /** Posts an event; idempotent by eventId. A 409 is an outcome, not an error. */
   async postEvent(taskId: string, event: DepartmentEvent): Promise<EventResult> {
     try {
-      const task = (await this.authed('POST', `/api/v1/dept/tasks/${encodeURIComponent(taskId)}/events`, event)) as DepartmentTask;
+      const task = (await this.authed(
+        'POST',
+        `/api/v1/dept/tasks/${encodeURIComponent(taskId)}/events`,
+        event,
+      )) as DepartmentTask;
       const replayed = !!task && typeof task === 'object' && (task as unknown as Record<symbol, unknown>)[REPLAYED] === true;
       return { outcome: replayed ? 'replayed' : 'applied', task };
     } catch (err) {
       // A 409 with Retry-After is "busy, try again" (a concurrent update), not a state conflict.
-      if (err instanceof HttpError && err.status === 409 && err.retryAfterMs === undefined) return { outcome: 'conflict', body: err.body };
+      if (err instanceof HttpError && err.status === 409 && err.retryAfterMs === undefined)
+        return { outcome: 'conflict', body: err.body };
       throw err;
     }
   }

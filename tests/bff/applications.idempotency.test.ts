@@ -115,4 +115,24 @@ describe('idempotency', () => {
     const after = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token });
     expect(after.body).toEqual(before.body);
   });
+
+  test('when a department reuses one eventId on two different tasks, then both events apply: ids are unique per task', async () => {
+    const { token, id } = await submittedApplication(server.url);
+    const hospital = await departmentToken(server.url, 'hospital');
+    const post = (item: string, body: object) =>
+      api(server.url, 'POST', `/api/v1/dept/tasks/${id}.${item}/events`, { token: hospital, body });
+    expect((await post('birth_certificate', { eventId: 'evt-00000001', type: 'accept' })).status).toBe(200);
+    const done = await post('birth_certificate', {
+      eventId: 'evt-00000002',
+      type: 'complete',
+      outputs: { certificateNumber: 'R330000001' },
+    });
+    expect(done.body.state).toBe('completed');
+    const other = await post('vaccination_certificate', { eventId: 'evt-00000001', type: 'accept' });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect(other.body.state).toBe('accepted');
+    const progress = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token });
+    expect(progress.body.items.find((i: any) => i.key === 'vaccination_certificate').state).toBe('accepted');
+  });
 });

@@ -52,10 +52,9 @@ export type ApplicationDoc = {
   data: Record<string, unknown>;
   items: Partial<Record<ItemKey, ItemRecord>>;
   timeline: TimelineEntry[];
-  eventLog: { id: string; hash: string }[];
+  eventLog: { id: string; itemKey: ItemKey; hash: string }[];
   outbox: OutboxEntry[];
   outboxDue: Date | null;
-  outboxLease: { owner: string; until: Date } | null;
   newbornKey: string | null;
   submittedAt?: Date;
   acceptedAt?: Date;
@@ -76,7 +75,6 @@ export const applicationSchema = new Schema(
     eventLog: { type: [Schema.Types.Mixed], default: [] },
     outbox: { type: [Schema.Types.Mixed], default: [] },
     outboxDue: { type: Date, default: null },
-    outboxLease: { type: Schema.Types.Mixed, default: null },
     newbornKey: { type: String, default: null },
     submittedAt: Date,
     acceptedAt: Date,
@@ -89,6 +87,7 @@ export const applicationSchema = new Schema(
 applicationSchema.index({ ownerId: 1, createdAt: -1 });
 applicationSchema.index({ status: 1, updatedAt: 1 });
 applicationSchema.index({ outboxDue: 1 });
+applicationSchema.index({ 'outbox.state': 1 });
 for (const key of ITEM_KEYS) applicationSchema.index({ [`items.${key}.state`]: 1, [`items.${key}.dueAt`]: 1 });
 
 /** One application per newborn per parent pair: the claim's _id is a blind index of who and when. */

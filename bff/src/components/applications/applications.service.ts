@@ -193,7 +193,6 @@ export function createApplicationsService(deps: ApplicationsDeps) {
         eventLog: [],
         outbox: [],
         outboxDue: null,
-        outboxLease: null,
         newbornKey: null,
         createdAt: now,
         updatedAt: now,

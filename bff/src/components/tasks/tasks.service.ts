@@ -158,7 +158,8 @@ export function createTasksService(deps: TasksDeps) {
 
       for (let attempt = 0; attempt < 8; attempt++) {
         const { doc, itemKey } = await loadTask(department, taskId);
-        const prior = doc.eventLog.find((e) => e.id === event.eventId);
+        // eventIds are the department's, unique per task: the same id on another item is another event.
+        const prior = doc.eventLog.find((e) => e.id === event.eventId && e.itemKey === itemKey);
         if (prior) {
           if (prior.hash !== hash)
             throw new AppError('IDEMPOTENCY_KEY_REUSED', '该 eventId 已用于内容不同的事件，请为新事件生成新的 eventId');
@@ -270,7 +271,7 @@ export function createTasksService(deps: TasksDeps) {
             $set: set,
             $push: {
               timeline: { $each: timeline },
-              eventLog: { id: event.eventId, hash },
+              eventLog: { id: event.eventId, itemKey, hash },
               ...(outbox.length ? { outbox: { $each: outbox } } : {}),
             },
             $inc: { version: 1 },

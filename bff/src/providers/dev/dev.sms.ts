@@ -1,0 +1,21 @@
+// Dev SMS: an SmsProvider that lands in the dev inbox, with the phone number masked before it is stored.
+import type { Connection } from 'mongoose';
+import type { SmsProvider } from '../sms/sms-provider';
+import { createDevInbox } from './dev-inbox';
+import { messageText } from './dev.push';
+
+/** The SmsProvider contract with a vendor name of its own (the interface names only the real vendors). */
+export type DevSmsProvider = Omit<SmsProvider, 'vendor'> & { vendor: 'dev' };
+
+const SIGNATURE = '【出生一件事】';
+
+export function createDevSms(options: { connection: Connection; now?: () => Date }): DevSmsProvider {
+  const inbox = createDevInbox(options.connection, options.now);
+  return {
+    vendor: 'dev',
+    async send(msg) {
+      await inbox.record(msg.idempotencyKey, 'sms', msg.phone, msg.templateCode, `${SIGNATURE}${messageText(msg.params)}`);
+      return { providerMessageId: `${msg.idempotencyKey}:sms` };
+    },
+  };
+}
