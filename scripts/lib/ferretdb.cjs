@@ -55,11 +55,18 @@ function ensureFerretdb({ log = console.log } = {}) {
   fs.writeFileSync(path.join(src, 'build', 'version', 'commit.txt'), `${FERRETDB_COMMIT}\n`);
   fs.mkdirSync(path.dirname(BINARY), { recursive: true });
   const tmp = `${BINARY}.tmp-${process.pid}`;
-  run('go', ['build', '-trimpath', '-o', tmp, './cmd/ferretdb'], { cwd: src, env: { ...env, GOFLAGS: '-mod=readonly' } });
+  // -buildvcs=false: the source sits inside our own git checkout, whose commit FerretDB would take for its own.
+  run('go', ['build', '-trimpath', '-buildvcs=false', '-o', tmp, './cmd/ferretdb'], {
+    cwd: src,
+    env: { ...env, GOFLAGS: '-mod=readonly' },
+  });
   fs.renameSync(tmp, BINARY); // atomic: a build killed half-way never leaves a broken binary behind
   fs.rmSync(src, { recursive: true, force: true });
   const v = installedVersion();
-  if (v !== FERRETDB_VERSION) throw new Error(`built FerretDB reports version ${v}, expected ${FERRETDB_VERSION}`);
+  if (v !== FERRETDB_VERSION) {
+    fs.rmSync(BINARY, { force: true });
+    throw new Error(`built FerretDB reports version ${v}, expected ${FERRETDB_VERSION}`);
+  }
   log(`[setup] FerretDB ${v} ready`);
   return BINARY;
 }

@@ -72,9 +72,11 @@ describe('the whole journey through the API', () => {
     expect(hukouFull.body.data.mother.idNumber).toBe(input.mother.idNumber); // the officer handling it sees it in clear (audited)
     expect(JSON.stringify(hukouFull.body)).not.toMatch(/insuranceNumber|cardNumber/);
     const audit = await server.components.applicationsRepo.listAudit(id);
-    expect(audit).toEqual([
-      expect.objectContaining({ action: 'task.read', department: 'police', itemKey: 'hukou_registration' }),
+    expect(audit.filter((a) => a.department === 'police')).toEqual([
+      expect.objectContaining({ action: 'task.list', actor: 'dev-police', itemKey: 'hukou_registration' }),
+      expect.objectContaining({ action: 'task.read', actor: 'dev-police', itemKey: 'hukou_registration' }),
     ]);
+    expect(audit.find((a) => a.department === 'hospital')).toMatchObject({ action: 'task.list', itemKey: 'birth_certificate' });
 
     const birthDate = input.newborn.birthDateTime;
     const chinaDay = new Date(new Date(birthDate).getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');

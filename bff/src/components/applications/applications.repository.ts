@@ -106,8 +106,8 @@ export function createApplicationsRepository(connection: Connection) {
         .lean<ApplicationDoc[]>();
     },
 
-    async audit(entry: Omit<AuditDoc, '_id'>): Promise<void> {
-      await Audit.create({ _id: randomUUID(), ...entry });
+    async audit(...entries: Omit<AuditDoc, '_id'>[]): Promise<void> {
+      if (entries.length) await Audit.insertMany(entries.map((entry) => ({ _id: randomUUID(), ...entry })));
     },
 
     async listAudit(applicationId: string): Promise<AuditDoc[]> {

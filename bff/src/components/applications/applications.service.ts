@@ -15,18 +15,17 @@ import {
   isCompletedOrBeyond,
   isItemKey,
   itemDueAt,
-  itemsReadyToDispatch,
   nextState,
   type ApplicationStatus,
   type Guide,
   type ItemKey,
-  type ItemState,
   type WorkingCalendar,
 } from '@birth/shared';
 import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound, validationFailed, type FieldError } from '../../libraries/errors';
-import type { ApplicationDoc, ItemRecord, OutboxEntry, TimelineEntry } from './application.model';
+import type { ApplicationDoc, ItemRecord, OutboxEntry } from './application.model';
 import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData } from './application.data';
+import { dispatchReadyItems } from './application.dispatch';
 import type { ApplicationsRepository } from './applications.repository';
 
 export type ApplicationsDeps = {
@@ -134,30 +133,6 @@ export function createApplicationsService(deps: ApplicationsDeps) {
     // Deterministic id: the same state change can never produce two deliveries.
     const id = createHash('sha256').update(`${applicationId}|${template}|${discriminator}`).digest('base64url').slice(0, 32);
     return { id, kind: 'notify', template, itemKey, params, state: 'pending', attempts: 0, nextAt: now, createdAt: now };
-  }
-
-  /** Dispatches every waiting item whose needs are met: fields to $set, timeline entries, notices. */
-  function dispatchReady(doc: ApplicationDoc, items: Partial<Record<ItemKey, ItemRecord>>, now: Date) {
-    const chosen = ITEM_KEYS.filter((k) => items[k]);
-    const states = Object.fromEntries(chosen.map((k) => [k, items[k]!.state])) as Partial<Record<ItemKey, ItemState>>;
-    const set: Obj = {};
-    const timeline: TimelineEntry[] = [];
-    for (const key of itemsReadyToDispatch(states, chosen)) {
-      const dueAt = itemDueAt(now, deps.calendar);
-      items[key] = { ...items[key]!, state: 'dispatched', dispatchedAt: now, dueAt };
-      set[`items.${key}.state`] = 'dispatched';
-      set[`items.${key}.dispatchedAt`] = now;
-      set[`items.${key}.dueAt`] = dueAt;
-      timeline.push({
-        at: now,
-        itemKey: key,
-        event: 'dispatch',
-        actor: 'system',
-        state: 'dispatched',
-        note: `已推送至${DEPARTMENTS[ITEM_CATALOGUE[key].department].name}`,
-      });
-    }
-    return { set, timeline };
   }
 
   /** Re-reads and retries an update that lost a version race, up to a bound. */
@@ -279,7 +254,7 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       }
       const items: Partial<Record<ItemKey, ItemRecord>> = {};
       for (const key of input.items) items[key] = { state: 'waiting', department: ITEM_CATALOGUE[key].department };
-      const dispatched = dispatchReady(doc, items, now);
+      const dispatched = dispatchReadyItems(items, now, deps.calendar);
       const set: Obj = {
         status: 'in_progress' satisfies ApplicationStatus,
         data: sealData(input as unknown as Obj, crypto),

@@ -3,6 +3,7 @@ import {
   DEPARTMENTS,
   DepartmentEvent,
   ITEM_CATALOGUE,
+  ITEM_KEYS,
   ITEM_STATES,
   ITEM_STATE_LABELS,
   allowedEvents,
@@ -21,9 +22,9 @@ import {
 import type { Principal } from '../../libraries/auth';
 import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound, validationFailed } from '../../libraries/errors';
-import { itemDueAt, itemsReadyToDispatch, ITEM_KEYS } from '@birth/shared';
 import type { ApplicationDoc, ItemRecord, OutboxEntry, TimelineEntry } from '../applications/application.model';
 import { openData, openOutputs, pick, sealOutputs } from '../applications/application.data';
+import { dispatchReadyItems } from '../applications/application.dispatch';
 import type { ApplicationsRepository } from '../applications/applications.repository';
 import { SHARED_OUTPUTS, TASK_VIEWS } from './task.views';
 
@@ -118,7 +119,8 @@ export function createTasksService(deps: TasksDeps) {
   }
 
   return {
-    async list(department: DepartmentCode, status: string | undefined) {
+    async list(principal: Principal, status: string | undefined) {
+      const department = principal.department!;
       if (status !== undefined && !(ITEM_STATES as readonly string[]).includes(status)) {
         throw validationFailed([{ path: 'query.status', message: `status 应为：${ITEM_STATES.join('、')}` }]);
       }
@@ -127,6 +129,20 @@ export function createTasksService(deps: TasksDeps) {
         ITEM_KEYS.filter(
           (k) => ITEM_CATALOGUE[k].department === department && doc.items[k] && (!status || doc.items[k]!.state === status),
         ).map((k) => taskView(doc, k, false)),
+      );
+      // A list shows names and birth data too (identifiers masked): every application shown is audited.
+      const at = deps.now();
+      await repo.audit(
+        ...tasks.map((t) => ({
+          at,
+          actor: principal.sub,
+          role: principal.role,
+          department,
+          action: 'task.list',
+          applicationId: t.applicationId,
+          itemKey: t.itemKey,
+          fields: [...TASK_VIEWS[t.itemKey].data, ...(TASK_VIEWS[t.itemKey].guardian ? ['guardian'] : [])],
+        })),
       );
       return { department, departmentName: DEPARTMENTS[department].name, tasks };
     },
@@ -205,23 +221,9 @@ export function createTasksService(deps: TasksDeps) {
             set[`items.${itemKey}.completedAt`] = now;
             set[`items.${itemKey}.outputs`] = sealOutputs(event.outputs as Record<string, string>, crypto);
             // Outputs unlock the items waiting on this one: dispatched in the same atomic update.
-            const chosen = ITEM_KEYS.filter((k) => items[k]);
-            const states = Object.fromEntries(chosen.map((k) => [k, items[k]!.state])) as Partial<Record<ItemKey, ItemState>>;
-            for (const next of itemsReadyToDispatch(states, chosen)) {
-              const dueAt = itemDueAt(now, deps.calendar);
-              items[next] = { ...items[next]!, state: 'dispatched' };
-              set[`items.${next}.state`] = 'dispatched';
-              set[`items.${next}.dispatchedAt`] = now;
-              set[`items.${next}.dueAt`] = dueAt;
-              timeline.push({
-                at: now,
-                itemKey: next,
-                event: 'dispatch',
-                actor: 'system',
-                state: 'dispatched',
-                note: `已推送至${DEPARTMENTS[ITEM_CATALOGUE[next].department].name}`,
-              });
-            }
+            const unlocked = dispatchReadyItems(items, now, deps.calendar);
+            Object.assign(set, unlocked.set);
+            timeline.push(...unlocked.timeline);
             break;
           }
           case 'ship':
