@@ -1,0 +1,130 @@
+// `npm run bench`: throughput of the main BFF paths on loopback, each as a ratio to a reference measured in
+// the same run (GET /healthz: the HTTP stack with no work), so results compare across machines.
+// Bounded: each case runs a fixed number of requests at fixed concurrency against a throw-away FerretDB.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../../config';
+import { createLogger } from '../../bff/src/libraries/logger';
+import { createConnection } from '../../bff/src/libraries/mongo';
+import { createComponents, createServer } from '../../bff/src/server';
+import { ensureFerretdb, startFerretdb } from '../lib/ferretdb.cjs';
+import { departmentToken, submittedApplication } from '../../tests/support/fixtures';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+
+type Case = { name: string; request: (i: number) => { method: string; path: string; token?: string; body?: unknown } };
+
+async function measure(base: string, c: Case, total = REQUESTS) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const statuses: Record<number, number> = {};
+  const started = process.hrtime.bigint();
+  async function worker() {
+    while (next < total) {
+      const i = next++;
+      const r = c.request(i);
+      const t0 = process.hrtime.bigint();
+      const status = await new Promise<number>((resolve, reject) => {
+        const body = r.body === undefined ? undefined : JSON.stringify(r.body);
+        const req = http.request(`${base}${r.path}`, {
+          method: r.method,
+          agent,
+          headers: {
+            ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status >= 400) failures++;
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  if (failures && process.env.BENCH_DEBUG) console.error(c.name, statuses);
+  return { rps: total / seconds, p50: latencies[Math.floor(total * 0.5)], p99: latencies[Math.floor(total * 0.99)], failures };
+}
+
+async function main() {
+  ensureFerretdb();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'birth-bench-'));
+  const db = await startFerretdb({ dataDir: dir });
+  const config = loadConfig({ NODE_ENV: 'test', MONGODB_URI: db.uri, MONGODB_DB: 'bench', LOG_LEVEL: 'silent', STATIC_DIR: '' });
+  const logger = createLogger({ level: 'silent' });
+  const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
+  const deps = { config, logger, connection };
+  const server = http.createServer(createServer(deps, createComponents(deps)).callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const apps = await Promise.all(Array.from({ length: 20 }, () => submittedApplication(base)));
+    const hospital = await departmentToken(base, 'hospital');
+    const cases: Case[] = [
+      { name: 'GET /healthz (reference)', request: () => ({ method: 'GET', path: '/healthz' }) },
+      { name: 'GET /api/v1/guide', request: () => ({ method: 'GET', path: '/api/v1/guide' }) },
+      {
+        name: 'GET /applications/:id/progress',
+        request: (i) => ({
+          method: 'GET',
+          path: `/api/v1/applications/${apps[i % apps.length].id}/progress`,
+          token: apps[i % apps.length].token,
+        }),
+      },
+      {
+        name: 'GET /dept/tasks?status=dispatched',
+        request: () => ({ method: 'GET', path: '/api/v1/dept/tasks?status=dispatched', token: hospital }),
+      },
+      {
+        name: 'POST dept event (replayed, idempotent)',
+        request: (i) => ({
+          method: 'POST',
+          path: `/api/v1/dept/tasks/${apps[i % apps.length].id}.birth_certificate/events`,
+          token: hospital,
+          body: { eventId: `bench-event-${i % apps.length}`, type: 'accept' },
+        }),
+      },
+    ];
+    await measure(base, cases[0], 200); // warm-up
+    const rows = [];
+    let reference = 0;
+    for (const c of cases) {
+      const r = await measure(base, c);
+      if (!reference) reference = r.rps;
+      rows.push({
+        case: c.name,
+        'req/s': Math.round(r.rps),
+        'ratio to reference': (r.rps / reference).toFixed(3),
+        'p50 ms': r.p50.toFixed(1),
+        'p99 ms': r.p99.toFixed(1),
+        failures: r.failures,
+      });
+    }
+    console.log(`\n${REQUESTS} requests per case, ${CONCURRENCY} connections, loopback, FerretDB ${db.uri}`);
+    console.table(rows);
+  } finally {
+    server.close();
+    await connection.close();
+    await db.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
