@@ -155,6 +155,21 @@ export function buildOpenApi() {
           responses: { 200: ok('application'), ...problems(400, 401, 404, 409) },
         },
       },
+      '/api/v1/notifications': {
+        get: {
+          ...bearer('parent'),
+          summary: "The caller's notices (progress, rejections, pickup), newest first",
+          responses: { 200: ok('notifications'), ...problems(401, 403) },
+        },
+      },
+      '/api/v1/admin/outbox': {
+        get: {
+          ...bearer('operator'),
+          summary: 'Deliveries by state (dead = gave up after retries); no personal data',
+          parameters: [{ name: 'state', in: 'query', required: false, schema: { type: 'string', enum: ['dead', 'pending'] } }],
+          responses: { 200: ok('outbox entries'), ...problems(400, 401, 403) },
+        },
+      },
       '/api/v1/dept/auth/token': {
         post: {
           summary: 'Department service account (client credentials) → token',
