@@ -94,7 +94,7 @@ describe('the whole journey through the API', () => {
     expect(insuranceFull.body.upstream.newbornIdNumber).toBe(newbornId);
     expect(insuranceFull.body.data.guardian).toMatchObject({
       relationship: 'father',
-      name: '李大明',
+      name: input.father.name,
       idNumber: input.father.idNumber,
     });
     expect(insuranceFull.body.data.delivery).toBeUndefined();

@@ -5,13 +5,12 @@ import type { ApplicationDoc } from '../../bff/src/components/applications/appli
 import { createNotifier, createOutboxRelay, type Deliver } from '../../bff/src/components/notifications';
 import { createDevInbox, createDevPush, createDevSms } from '../../bff/src/providers/dev';
 import { api, startTestServer, type TestServer } from '../support/test-server';
-import { makeIdNumber, validApplication } from '../shared/support/fixtures';
+import * as fixtures from '../support/fixtures';
 
 jest.setTimeout(60_000);
 
 let server: TestServer;
 let base: string;
-let sequence = 0;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -19,33 +18,12 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function loginParent(code = `parent-${randomUUID()}`): Promise<string> {
-  const res = await api(server.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code } });
-  expect(res.status).toBe(200);
-  return res.body.accessToken;
-}
-
-async function clientToken(path: string, clientId: string): Promise<string> {
-  const res = await api(server.url, 'POST', path, { body: { clientId, clientSecret: `${clientId}-secret` } });
-  expect(res.status).toBe(200);
-  return res.body.accessToken;
-}
-const operatorToken = () => clientToken('/api/v1/admin/auth/token', 'dev-operator');
-
-async function submitApplication(token: string): Promise<string> {
-  sequence += 1;
-  const body = validApplication();
-  body.mother.idNumber = makeIdNumber('330102', '19920315', String(100 + sequence * 2).padStart(3, '0'));
-  body.father.idNumber = makeIdNumber('330106', '19900720', String(101 + sequence * 2).padStart(3, '0'));
-  const created = await api(server.url, 'POST', '/api/v1/applications', { token, body });
-  expect(created.status).toBe(201);
-  const submitted = await api(server.url, 'POST', `/api/v1/applications/${created.body.id}/submit`, {
-    token,
-    headers: { 'Idempotency-Key': `submit-${randomUUID()}` },
-  });
-  expect(submitted.status).toBe(202);
-  return created.body.id;
-}
+const loginParent = (code?: string) => fixtures.loginParent(server.url, code);
+const departmentToken = (department: string) => fixtures.departmentToken(server.url, department);
+const operatorToken = () => fixtures.operatorToken(server.url);
+/** A submitted application for a newborn of its own. */
+const submitApplication = async (token?: string) =>
+  (await fixtures.submittedApplication(server.url, fixtures.validApplication(), token)).id;
 
 function devDeliver(): Deliver {
   const { connection } = server;
@@ -65,7 +43,7 @@ describe('GET /api/v1/notifications', () => {
     const parent = await loginParent();
     const id = await submitApplication(parent);
     await relay().runOnce();
-    const hospital = await clientToken('/api/v1/dept/auth/token', 'dev-hospital');
+    const hospital = await departmentToken('hospital');
     const accepted = await api(server.url, 'POST', `/api/v1/dept/tasks/${id}.birth_certificate/events`, {
       token: hospital,
       body: { eventId: `accept-${randomUUID()}`, type: 'accept' },

@@ -13,42 +13,21 @@ import type { ApplicationDoc, OutboxEntry } from '../../bff/src/components/appli
 import { createDevPush, createDevSms } from '../../bff/src/providers/dev';
 import { ProviderError } from '../../bff/src/providers/provider-error';
 import { api, startTestServer, type TestServer } from '../support/test-server';
-import { makeIdNumber, validApplication } from '../shared/support/fixtures';
+import * as fixtures from '../support/fixtures';
 
 jest.setTimeout(60_000);
 
 let server: TestServer;
-let parentToken: string;
-let sequence = 0;
 
 beforeAll(async () => {
   server = await startTestServer();
-  parentToken = await loginParent(`parent-${randomUUID()}`);
 });
 afterAll(() => server.close());
 
-async function loginParent(code: string): Promise<string> {
-  const res = await api(server.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code } });
-  expect(res.status).toBe(200);
-  return res.body.accessToken;
-}
-
-/** A submitted application with its own parents (so each one is a different newborn). */
-async function submitApplication(token = parentToken): Promise<string> {
-  sequence += 1;
-  const body = validApplication();
-  body.mother.idNumber = makeIdNumber('330102', '19920315', String(100 + sequence * 2).padStart(3, '0'));
-  body.father.idNumber = makeIdNumber('330106', '19900720', String(101 + sequence * 2).padStart(3, '0'));
-  const created = await api(server.url, 'POST', '/api/v1/applications', { token, body });
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  const submitted = await api(server.url, 'POST', `/api/v1/applications/${id}/submit`, {
-    token,
-    headers: { 'Idempotency-Key': `submit-${randomUUID()}` },
-  });
-  expect(submitted.status).toBe(202);
-  return id;
-}
+const departmentToken = (department: string) => fixtures.departmentToken(server.url, department);
+/** A submitted application for a newborn of its own. */
+const submitApplication = async (token?: string) =>
+  (await fixtures.submittedApplication(server.url, fixtures.validApplication(), token)).id;
 
 const collection = (name: string) => server.connection.db!.collection(name);
 const application = async (id: string) => (await server.components.applicationsRepo.findById(id)) as ApplicationDoc;
@@ -86,14 +65,6 @@ async function drain(options: RelayOptions = {}) {
     const res = await r.runOnce();
     if (!res.delivered && !res.retried && !res.dead) return;
   }
-}
-
-async function departmentToken(department: string): Promise<string> {
-  const res = await api(server.url, 'POST', '/api/v1/dept/auth/token', {
-    body: { clientId: `dev-${department}`, clientSecret: `dev-${department}-secret` },
-  });
-  expect(res.status).toBe(200);
-  return res.body.accessToken;
 }
 
 async function acceptBirthCertificate(applicationId: string, token: string) {

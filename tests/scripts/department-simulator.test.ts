@@ -3,76 +3,29 @@
 // a BFF that is down, and stop cleanly.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ITEM_KEYS, idNumberCheckDigit, isFinal, parseIdNumber, toChinaDateString, type ItemKey } from '@birth/shared';
+import { ITEM_KEYS, isFinal, parseIdNumber, toChinaDateString, type ItemKey } from '@birth/shared';
 import { eventIdFor, newbornIdNumber, runSimulator, type SimulatorHandle } from '../../scripts/department-simulator';
 import { DepartmentClient, parseClients } from '../../scripts/lib/department-client';
+import { loginParent, submittedApplication, validApplication } from '../support/fixtures';
 import { api, startTestServer, type TestServer } from '../support/test-server';
 
 jest.setTimeout(90_000);
 
 const HOUR = 3600_000;
 
-function idNumber(region: string, birth: string, sequence: string): string {
-  const first17 = `${region}${birth}${sequence}`;
-  return first17 + idNumberCheckDigit(first17);
-}
-
 /** An ISO time with the China offset, as the app sends it. */
 function chinaIso(at: Date): string {
   return new Date(at.getTime() + 8 * HOUR).toISOString().replace('Z', '+08:00');
 }
 
-/** A complete, valid application; `n` keeps parents (and so the newborn) distinct between tests. */
-function application(n: number, birth: Date) {
-  const mother = idNumber('330102', '19920315', `${n}2`.padStart(3, '0')); // even: female
-  const father = idNumber('330106', '19900720', `${n}1`.padStart(3, '0')); // odd: male
-  const mail = {
-    method: 'mail',
-    recipient: '王建国',
-    phone: '13998765432',
-    regionCode: '330106',
-    addressDetail: '文三路100号3幢201室',
-  };
-  return {
-    newborn: { name: '王小禾', sex: 'male', birthDateTime: chinaIso(birth), hospitalId: 'hz-zju-womens', ethnicity: '汉族' },
-    mother: {
-      name: '李晓红',
-      idType: 'resident_id',
-      idNumber: mother,
-      phone: '13812345678',
-      ethnicity: '汉族',
-      nationality: '中国',
-    },
-    father: {
-      name: '王建国',
-      idType: 'resident_id',
-      idNumber: father,
-      phone: '13998765432',
-      ethnicity: '汉族',
-      nationality: '中国',
-    },
-    marriage: { mode: 'shared_record' },
-    household: {
-      registerWith: 'father',
-      householdHeadName: '王建国',
-      householdAddress: '浙江省杭州市西湖区文三路100号3幢201室',
-      relationshipToHead: '子',
-    },
-    items: [...ITEM_KEYS],
-    delivery: {
-      birth_certificate: { method: 'pickup', pickupPointId: 'hz-citizen-center' },
-      vaccination_certificate: { method: 'pickup', pickupPointId: 'jh-yiwu-service-center' },
-      hukou_registration: mail,
-      social_security_card: mail,
-    },
-    consents: {
-      sensitiveInfo: true,
-      guardianForChild: true,
-      shareWithDepartments: true,
-      notifications: true,
-      truthfulnessPledge: true,
-    },
-  };
+/** A complete, valid application for a boy of his own, with two items picked up and two mailed. */
+function application(birth: Date) {
+  const app = validApplication({ birthDateTime: chinaIso(birth) });
+  app.newborn.sex = 'male';
+  app.household.relationshipToHead = '子';
+  app.delivery.birth_certificate = { method: 'pickup', pickupPointId: 'hz-citizen-center' };
+  app.delivery.vaccination_certificate = { method: 'pickup', pickupPointId: 'jh-yiwu-service-center' };
+  return app;
 }
 
 type Progress = {
@@ -97,26 +50,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** A parent with a submitted application; returns the parent's token and the application id. */
-async function submitApplication(
-  n: number,
-  birth: Date,
-): Promise<{ token: string; id: string; app: ReturnType<typeof application> }> {
-  const login = await api(server.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code: `simulator-parent-${n}` } });
-  expect(login.status).toBe(200);
-  const token = login.body.accessToken as string;
-  const app = application(n, birth);
-  const draft = await api(server.url, 'POST', '/api/v1/applications', { token, body: app });
-  expect({ status: draft.status, body: draft.status === 201 ? 'created' : draft.body }).toEqual({ status: 201, body: 'created' });
-  const id = draft.body.id as string;
-  const submit = await api(server.url, 'POST', `/api/v1/applications/${id}/submit`, {
-    token,
-    headers: { 'Idempotency-Key': `simulator-test-submit-${n}-${Date.now()}` },
-  });
-  expect({ status: submit.status, body: submit.status === 202 ? 'accepted' : submit.body }).toEqual({
-    status: 202,
-    body: 'accepted',
-  });
+/** A parent with a submitted application; returns the parent's token, the application id and its input. */
+async function submitApplication(n: number, birth: Date) {
+  const app = application(birth);
+  const { token, id } = await submittedApplication(server.url, app, await loginParent(server.url, `simulator-parent-${n}`));
   return { token, id, app };
 }
 

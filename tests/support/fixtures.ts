@@ -1,5 +1,5 @@
 // Test data that passes the shared schemas: valid GB 11643 ID numbers, a complete application.
-import { idNumberCheckDigit } from '@birth/shared';
+import { makeIdNumber, validApplication as validSubmission } from '../shared/support/fixtures';
 import { api } from './test-server';
 
 let serial = Math.floor(Math.random() * 100);
@@ -7,73 +7,28 @@ let serial = Math.floor(Math.random() * 100);
 /** A valid 18-digit ID number: region, birth date (YYYYMMDD), a fresh sequence, sex digit. */
 export function idNumber(birth: string, sex: 'male' | 'female', region = '330102'): string {
   serial = (serial + 1) % 100;
-  const seq = String(serial).padStart(2, '0');
-  const sexDigit = sex === 'male' ? '1' : '2';
-  const first17 = `${region}${birth}${seq}${sexDigit}`;
-  return first17 + idNumberCheckDigit(first17);
+  return makeIdNumber(region, birth, `${String(serial).padStart(2, '0')}${sex === 'male' ? '1' : '2'}`);
 }
 
-export function phone(): string {
-  return `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-}
-
+/**
+ * A complete application for a newborn of its own (fresh parents' ID numbers), so any number of
+ * them can be submitted without tripping the one-application-per-newborn rule.
+ */
 export function validApplication(overrides: { birthDateTime?: string; items?: string[] } = {}) {
-  const birth = overrides.birthDateTime ?? new Date(Date.now() - 6 * 3600_000).toISOString();
-  const mother = {
-    name: '王小红',
-    idType: 'resident_id',
-    idNumber: idNumber('19920315', 'female'),
-    phone: phone(),
-    ethnicity: '汉族',
-    nationality: '中国',
-  };
-  const father = {
-    name: '李大明',
-    idType: 'resident_id',
-    idNumber: idNumber('19900708', 'male'),
-    phone: phone(),
-    ethnicity: '汉族',
-    nationality: '中国',
-  };
-  const mail = {
+  const input = validSubmission();
+  input.newborn.birthDateTime = overrides.birthDateTime ?? new Date(Date.now() - 6 * 3600_000).toISOString();
+  input.mother = { ...input.mother, idNumber: idNumber('19920315', 'female'), nationality: '中国' };
+  input.father = { ...input.father, idNumber: idNumber('19900708', 'male') };
+  input.delivery.birth_certificate = {
     method: 'mail',
-    recipient: '王小红',
-    phone: mother.phone,
+    recipient: input.mother.name,
+    phone: input.mother.phone,
     regionCode: '330102',
     addressDetail: '上城区解放路100号3幢201室',
   };
-  return {
-    newborn: { name: '李安安', sex: 'female', birthDateTime: birth, hospitalId: 'hz-zju-womens', ethnicity: '汉族' },
-    mother,
-    father,
-    marriage: { mode: 'shared_record' },
-    household: {
-      registerWith: 'father',
-      householdHeadName: '李大明',
-      householdAddress: '浙江省杭州市上城区解放路100号',
-      relationshipToHead: '女',
-    },
-    items: overrides.items ?? [
-      'birth_certificate',
-      'vaccination_certificate',
-      'hukou_registration',
-      'medical_insurance',
-      'social_security_card',
-    ],
-    delivery: {
-      birth_certificate: mail,
-      vaccination_certificate: { method: 'pickup', pickupPointId: 'hz-citizen-center' },
-      hukou_registration: mail,
-      social_security_card: mail,
-    },
-    consents: {
-      sensitiveInfo: true,
-      guardianForChild: true,
-      shareWithDepartments: true,
-      notifications: true,
-      truthfulnessPledge: true,
-    },
-  };
+  input.delivery.vaccination_certificate = { method: 'pickup', pickupPointId: 'hz-citizen-center' };
+  if (overrides.items) input.items = overrides.items;
+  return input;
 }
 
 export async function loginParent(base: string, code = `parent-${Math.random().toString(36).slice(2)}`): Promise<string> {
@@ -98,9 +53,9 @@ export async function operatorToken(base: string): Promise<string> {
   return res.body.accessToken;
 }
 
-/** A parent with a submitted application; returns its id and the parent's token. */
-export async function submittedApplication(base: string, input = validApplication()) {
-  const token = await loginParent(base);
+/** A submitted application (of a new parent unless a token is given); returns its id and the parent's token. */
+export async function submittedApplication(base: string, input = validApplication(), parentToken?: string) {
+  const token = parentToken ?? (await loginParent(base));
   const draft = await api(base, 'POST', '/api/v1/applications', { token, body: input });
   if (draft.status !== 201) throw new Error(`draft failed: ${draft.status} ${JSON.stringify(draft.body)}`);
   const submit = await api(base, 'POST', `/api/v1/applications/${draft.body.id}/submit`, {
