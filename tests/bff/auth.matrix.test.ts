@@ -55,8 +55,26 @@ describe('authorisation', () => {
     expect(event.status).toBe(404);
     const list = await api(server.url, 'GET', '/api/v1/dept/tasks', { token: police });
     expect(list.body.tasks.every((t: any) => t.department === 'police')).toBe(true);
-    // Waiting items are not the police's yet: hukou waits for the birth certificate.
-    expect(list.body.tasks.find((t: any) => t.applicationId === id)?.state ?? 'waiting').toBe('waiting');
+    // Household registration waits for the birth certificate: until it is dispatched, the police see nothing of it.
+    expect(list.body.tasks.find((t: any) => t.applicationId === id)).toBeUndefined();
+    expect((await api(server.url, 'GET', `/api/v1/dept/tasks/${id}.hukou_registration`, { token: police })).status).toBe(404);
+    expect((await api(server.url, 'GET', '/api/v1/dept/tasks?status=waiting', { token: police })).status).toBe(400);
+    const hospital = await departmentToken(server.url, 'hospital');
+    for (const [eventId, body] of [
+      ['accept', { type: 'accept' }],
+      ['complete', { type: 'complete', outputs: { certificateNumber: 'Q330099999' } }],
+    ] as const) {
+      await api(server.url, 'POST', `/api/v1/dept/tasks/${id}.birth_certificate/events`, {
+        token: hospital,
+        body: { eventId: `${eventId}-${id}`, ...body },
+      });
+    }
+    expect((await api(server.url, 'GET', `/api/v1/dept/tasks/${id}.hukou_registration`, { token: police })).status).toBe(200);
+    const after = await api(server.url, 'GET', '/api/v1/dept/tasks', { token: police });
+    expect(after.body.tasks.find((t: any) => t.applicationId === id)).toMatchObject({
+      itemKey: 'hukou_registration',
+      state: 'dispatched',
+    });
   });
 
   test('when a role calls another role’s API, then 403', async () => {
@@ -182,5 +200,30 @@ describe('authorisation', () => {
     });
     const late = await api(server.url, 'DELETE', `/api/v1/applications/${second.id}`, { token: second.token });
     expect(late.status).toBe(409);
+  });
+
+  test('when a department pages through its queue, then every task comes once, oldest first, and a bad cursor is 400', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await submittedApplication(server.url)).id);
+    const hospital = await departmentToken(server.url, 'hospital');
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const res = await api(
+        server.url,
+        'GET',
+        `/api/v1/dept/tasks?status=dispatched&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: hospital },
+      );
+      expect(res.status).toBe(200);
+      seen.push(...res.body.tasks.map((t: any) => t.applicationId));
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen.filter((x) => ids.includes(x))).toEqual(ids);
+    expect(new Set(seen).size).toBe(seen.length);
+    const bad = await api(server.url, 'GET', '/api/v1/dept/tasks?cursor=nonsense&limit=500', { token: hospital });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(['query.cursor', 'query.limit']);
   });
 });

@@ -83,14 +83,28 @@ export function createApplicationsRepository(connection: Connection) {
       await Claim.deleteOne({ _id: newbornKey, applicationId });
     },
 
-    /** A department's items, optionally in one state; only applications past the draft stage. */
-    async findTasks(department: DepartmentCode, state: ItemState | undefined, limit: number): Promise<ApplicationDoc[]> {
-      const keys = itemsForDepartment(department);
-      const or = keys.map((k) =>
-        state ? { [`items.${k}.state`]: state } : { [`items.${k}.state`]: trusted({ $exists: true }) },
-      );
-      return Application.find({ status: trusted({ $nin: ['draft', 'withdrawn'] }), $or: or })
-        .sort({ submittedAt: 1 })
+    /**
+     * Applications with an item of this department in one of `states`, oldest submission first (a work
+     * queue), after the cursor (the last page's final submittedAt and id).
+     */
+    async findTasks(
+      department: DepartmentCode,
+      states: readonly ItemState[],
+      after: { submittedAt: Date; id: string } | undefined,
+      limit: number,
+    ): Promise<ApplicationDoc[]> {
+      const inStates = itemsForDepartment(department).map((k) => ({ [`items.${k}.state`]: trusted({ $in: [...states] }) }));
+      const and: Record<string, unknown>[] = [{ $or: inStates }];
+      if (after) {
+        and.push({
+          $or: [
+            { submittedAt: trusted({ $gt: after.submittedAt }) },
+            { submittedAt: after.submittedAt, _id: trusted({ $gt: after.id }) },
+          ],
+        });
+      }
+      return Application.find({ status: trusted({ $nin: ['draft', 'withdrawn'] }), $and: and })
+        .sort({ submittedAt: 1, _id: 1 })
         .limit(limit)
         .lean<ApplicationDoc[]>();
     },

@@ -180,8 +180,18 @@ export function buildOpenApi() {
       '/api/v1/dept/tasks': {
         get: {
           ...bearer('department'),
-          summary: "This department's items, only the fields they need, identifiers masked",
-          parameters: [{ name: 'status', in: 'query', required: false, schema: { type: 'string', enum: [...ITEM_STATES] } }],
+          summary:
+            "This department's work queue (default: every item it still has work on), oldest first, only the fields each item needs, identifiers masked; page with nextCursor. Items not yet dispatched are never shown.",
+          parameters: [
+            {
+              name: 'status',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ITEM_STATES.filter((s) => s !== 'waiting') },
+            },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
+          ],
           responses: { 200: ok('tasks'), ...problems(400, 401, 403) },
         },
       },

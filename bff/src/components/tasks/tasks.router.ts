@@ -12,9 +12,9 @@ export function tasksRouter(service: TasksService, signer: TokenSigner): Router 
   router.use(requireRole(signer, 'department'));
 
   router.get('/', async (ctx) => {
-    const status = typeof ctx.query.status === 'string' ? ctx.query.status : undefined;
+    const q = (name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = await service.list(principal(ctx), status);
+    ctx.body = await service.list(principal(ctx), { status: q('status'), limit: q('limit'), cursor: q('cursor') });
   });
 
   router.get('/:taskId', async (ctx) => {

@@ -21,7 +21,7 @@ import {
 } from '@birth/shared';
 import type { Principal } from '../../libraries/auth';
 import type { FieldCrypto } from '../../libraries/crypto';
-import { AppError, notFound, validationFailed } from '../../libraries/errors';
+import { AppError, notFound, validationFailed, type FieldError } from '../../libraries/errors';
 import type { ApplicationDoc, ItemRecord, OutboxEntry, TimelineEntry } from '../applications/application.model';
 import { openData, openOutputs, pick, sealOutputs } from '../applications/application.data';
 import { dispatchReadyItems } from '../applications/application.dispatch';
@@ -48,6 +48,23 @@ const NOTICE: Partial<Record<ItemState, string>> = {
   ready_for_pickup: 'item_ready_for_pickup',
   delivered: 'item_delivered',
 };
+
+/** What a department may see: everything from dispatch on. `waiting` items are not theirs yet. */
+const VISIBLE_STATES = ITEM_STATES.filter((s) => s !== 'waiting');
+/** The default queue: items the department still has work on. */
+const ACTIVE_STATES: ItemState[] = ['dispatched', 'accepted', 'completed', 'shipped', 'ready_for_pickup'];
+
+const encodeCursor = (submittedAt: Date, id: string) =>
+  Buffer.from(JSON.stringify([submittedAt.toISOString(), id])).toString('base64url');
+function decodeCursor(cursor: string): { submittedAt: Date; id: string } | undefined {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const submittedAt = new Date(at);
+    return typeof id === 'string' && id.length <= 64 && !Number.isNaN(submittedAt.getTime()) ? { submittedAt, id } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function createTasksService(deps: TasksDeps) {
   const { repo, crypto } = deps;
@@ -114,22 +131,40 @@ export function createTasksService(deps: TasksDeps) {
     // Another department's task is "not found": departments must not learn which applications exist.
     if (!parsed || ITEM_CATALOGUE[parsed.itemKey].department !== department) throw notFound('该任务');
     const doc = await repo.findById(parsed.applicationId);
-    if (!doc || doc.status === 'draft' || doc.status === 'withdrawn' || !doc.items[parsed.itemKey]) throw notFound('该任务');
+    const item = doc?.items[parsed.itemKey];
+    if (!doc || doc.status === 'draft' || doc.status === 'withdrawn' || !item || item.state === 'waiting')
+      throw notFound('该任务');
     return { doc, itemKey: parsed.itemKey };
   }
 
   return {
-    async list(principal: Principal, status: string | undefined) {
+    /**
+     * The department's work queue: by default every item it still has work on, oldest submission first,
+     * a page at a time (`nextCursor`). Items still `waiting` are never shown: they are not the
+     * department's until dispatched, and neither is the family's data.
+     */
+    async list(principal: Principal, query: { status?: string; limit?: string; cursor?: string }) {
       const department = principal.department!;
-      if (status !== undefined && !(ITEM_STATES as readonly string[]).includes(status)) {
-        throw validationFailed([{ path: 'query.status', message: `status 应为：${ITEM_STATES.join('、')}` }]);
+      const errors: FieldError[] = [];
+      if (query.status !== undefined && !(VISIBLE_STATES as readonly string[]).includes(query.status)) {
+        errors.push({ path: 'query.status', message: `status 应为：${VISIBLE_STATES.join('、')}` });
       }
-      const docs = await repo.findTasks(department, status as ItemState | undefined, 200);
+      const limit = query.limit === undefined ? 50 : Number(query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+        errors.push({ path: 'query.limit', message: 'limit 应为 1–200 之间的整数' });
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      if (query.cursor !== undefined && !after)
+        errors.push({ path: 'query.cursor', message: 'cursor 无效，请使用上一页返回的 nextCursor' });
+      if (errors.length) throw validationFailed(errors);
+      const states = query.status ? [query.status as ItemState] : ACTIVE_STATES;
+      const docs = await repo.findTasks(department, states, after, limit);
       const tasks = docs.flatMap((doc) =>
         ITEM_KEYS.filter(
-          (k) => ITEM_CATALOGUE[k].department === department && doc.items[k] && (!status || doc.items[k]!.state === status),
+          (k) => ITEM_CATALOGUE[k].department === department && doc.items[k] && states.includes(doc.items[k]!.state),
         ).map((k) => taskView(doc, k, false)),
       );
+      const last = docs[docs.length - 1];
+      const nextCursor = docs.length === limit && last?.submittedAt ? encodeCursor(last.submittedAt, last._id) : undefined;
       // A list shows names and birth data too (identifiers masked): every application shown is audited.
       const at = deps.now();
       await repo.audit(
@@ -144,7 +179,7 @@ export function createTasksService(deps: TasksDeps) {
           fields: [...TASK_VIEWS[t.itemKey].data, ...(TASK_VIEWS[t.itemKey].guardian ? ['guardian'] : [])],
         })),
       );
-      return { department, departmentName: DEPARTMENTS[department].name, tasks };
+      return { department, departmentName: DEPARTMENTS[department].name, tasks, nextCursor };
     },
 
     /** One task with identifiers in clear, for the officer handling it; every such read is audited. */
