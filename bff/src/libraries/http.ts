@@ -4,7 +4,7 @@ import type { ZodType } from 'zod';
 import { formatZodIssues } from '@birth/shared';
 import { AppError, ERROR_TITLES, type FieldError } from './errors';
 import type { Logger } from './logger';
-import { isDuplicateKeyError } from './mongo';
+import { isDatabaseUnavailable, isDuplicateKeyError } from './mongo';
 
 export type AppState = { requestId: string; log: Logger };
 
@@ -59,6 +59,19 @@ export function errorHandler(): Middleware {
         if (headers) ctx.set(headers);
         problem(ctx, err.status, err.code, err.title, err.detail, extra);
         if (err.status >= 500) ctx.state.log.error({ code: err.code }, 'dependency failure');
+        return;
+      }
+      if (isDatabaseUnavailable(err)) {
+        // The database is down or unreachable: tell the phone to retry, as /readyz tells the load balancer.
+        ctx.set('Retry-After', '5');
+        problem(
+          ctx,
+          503,
+          'DEPENDENCY_UNAVAILABLE',
+          ERROR_TITLES.DEPENDENCY_UNAVAILABLE.title,
+          '系统暂时繁忙，请稍后再试，您填写的内容不会丢失',
+        );
+        ctx.state.log.warn({ err: { type: (err as Error).name } }, 'database unavailable');
         return;
       }
       if (isDuplicateKeyError(err)) {

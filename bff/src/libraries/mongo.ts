@@ -45,3 +45,17 @@ export async function pingDatabase(conn: Connection, timeoutMs = 1500): Promise<
 export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
+
+const UNAVAILABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongooseServerSelectionError',
+]);
+
+/** The driver could not reach the database (as opposed to the database refusing an operation). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && UNAVAILABLE.has((err as Error).name);
+}
