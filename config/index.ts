@@ -52,6 +52,20 @@ export const ConfigSchema = z.object({
   BLIND_INDEX_KEY: base64Key
     .optional()
     .describe('HMAC key of the blind index used to look up encrypted values (required in production)'),
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100000)
+    .default(30)
+    .describe('login and token requests per client address per minute, per BFF process'),
+  RATE_LIMIT_PARENT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100000)
+    .default(300)
+    .describe("a parent's application requests per minute, per BFF process"),
   DRAFT_RETENTION_HOURS: z.coerce
     .number()
     .int()

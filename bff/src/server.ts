@@ -24,7 +24,8 @@ import {
 import { openApiRouter } from './components/openapi';
 import { adminRouter, createTasksService, tasksRouter } from './components/tasks';
 import { webApp } from './components/web';
-import { createTokenSigner } from './libraries/auth';
+import { createTokenSigner, type Principal } from './libraries/auth';
+import { rateLimit } from './libraries/rate-limit';
 import { createFieldCrypto } from './libraries/crypto';
 import { errorHandler, requestContext, type AppState } from './libraries/http';
 import { createIdempotencyStore } from './libraries/idempotency';
@@ -121,8 +122,17 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
     healthRouter(connection),
     guideRouter(c.guide),
     openApiRouter(),
-    authRouter(c.auth),
-    applicationsRouter(c.applications, c.signer, c.idempotency),
+    authRouter(c.auth, rateLimit({ max: config.RATE_LIMIT_LOGIN_PER_MINUTE, windowMs: 60_000, key: (ctx) => ctx.ip })),
+    applicationsRouter(
+      c.applications,
+      c.signer,
+      c.idempotency,
+      rateLimit({
+        max: config.RATE_LIMIT_PARENT_PER_MINUTE,
+        windowMs: 60_000,
+        key: (ctx) => (ctx.state.principal as Principal).sub,
+      }),
+    ),
     tasksRouter(c.tasks, c.signer),
     adminRouter(c.tasks, c.signer),
     notificationsRouter({ connection, signer: c.signer }),

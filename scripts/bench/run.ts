@@ -64,7 +64,15 @@ async function main() {
   ensureFerretdb();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'birth-bench-'));
   const db = await startFerretdb({ dataDir: dir });
-  const config = loadConfig({ NODE_ENV: 'test', MONGODB_URI: db.uri, MONGODB_DB: 'bench', LOG_LEVEL: 'silent', STATIC_DIR: '' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: db.uri,
+    MONGODB_DB: 'bench',
+    LOG_LEVEL: 'silent',
+    STATIC_DIR: '',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    RATE_LIMIT_PARENT_PER_MINUTE: '100000',
+  });
   const logger = createLogger({ level: 'silent' });
   const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
   const deps = { config, logger, connection };

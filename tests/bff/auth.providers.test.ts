@@ -77,4 +77,27 @@ describe('parent login through a real provider adapter', () => {
       await prod.close();
     }
   });
+
+  test('when logins from one address exceed the limit, then 429 with Retry-After and a Chinese message; parents are limited per account', async () => {
+    const limited = await startTestServer({ RATE_LIMIT_LOGIN_PER_MINUTE: '3', RATE_LIMIT_PARENT_PER_MINUTE: '2' });
+    try {
+      const statuses = [];
+      let token = '';
+      for (let i = 0; i < 4; i++) {
+        const res = await api(limited.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code: `limit-${i}` } });
+        statuses.push(res.status);
+        if (res.status === 200) token = res.body.accessToken;
+        if (res.status === 429) {
+          expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+          expect(res.body).toMatchObject({ code: 'RATE_LIMITED', detail: expect.stringMatching(/秒后再试/) });
+        }
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const calls = [];
+      for (let i = 0; i < 3; i++) calls.push((await api(limited.url, 'GET', '/api/v1/applications', { token })).status);
+      expect(calls).toEqual([200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
 });

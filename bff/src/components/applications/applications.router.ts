@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
 import { AppError } from '../../libraries/errors';
 import { requireJson } from '../../libraries/http';
@@ -20,9 +20,14 @@ function objectBody(ctx: Context, optional = false): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-export function applicationsRouter(service: ApplicationsService, signer: TokenSigner, idempotency: IdempotencyStore): Router {
+export function applicationsRouter(
+  service: ApplicationsService,
+  signer: TokenSigner,
+  idempotency: IdempotencyStore,
+  parentLimit: Middleware,
+): Router {
   const router = new Router({ prefix: '/api/v1/applications' });
-  router.use(requireRole(signer, 'parent'));
+  router.use(requireRole(signer, 'parent'), parentLimit);
 
   router.post('/', async (ctx) => {
     const doc = await service.createDraft(owner(ctx), objectBody(ctx, true));
