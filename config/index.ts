@@ -116,8 +116,22 @@ export const ConfigSchema = z.object({
   ZHELIBAN_GATEWAY: optionalUrl.describe('浙里办 / IRS gateway base URL'),
   ZHELIBAN_ACCESS_KEY: z.string().optional().describe('IRS gateway access key'),
   ZHELIBAN_SECRET_KEY: z.string().optional().describe('IRS gateway secret key'),
-  SMS_VENDOR: z.enum(['dev', 'aliyun', 'tencent']).default('dev').describe('SMS provider; dev lands in /dev/inbox'),
-  PUSH_VENDOR: z.enum(['dev', 'real']).default('dev').describe('subscribe-message push; dev lands in /dev/inbox'),
+  SMS_VENDOR: z
+    .enum(['dev', 'aliyun', 'tencent', 'off'])
+    .default('dev')
+    .describe('SMS provider; dev lands in /dev/inbox (not in production), off sends none'),
+  SMS_ENDPOINT: optionalUrl.describe('SMS API endpoint, e.g. https://dysmsapi.aliyuncs.com or https://sms.tencentcloudapi.com'),
+  SMS_ACCESS_KEY_ID: z.string().optional().describe('Aliyun AccessKey ID / Tencent SecretId'),
+  SMS_ACCESS_KEY_SECRET: z.string().optional().describe('Aliyun AccessKey secret / Tencent SecretKey'),
+  SMS_SIGN_NAME: z.string().optional().describe('approved SMS signature (短信签名)'),
+  SMS_SDK_APP_ID: z.string().optional().describe('Tencent SmsSdkAppId'),
+  SMS_REGION: z.string().default('ap-guangzhou').describe('Tencent region'),
+  SMS_TEMPLATES: z
+    .string()
+    .optional()
+    .describe(
+      'JSON map from notice template to the vendor template code, e.g. {"item_rejected":"SMS_123"}; variables: title, body (Tencent: 1, 2)',
+    ),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -127,6 +141,30 @@ export type Config = z.infer<typeof ConfigSchema> & {
 };
 
 export class ConfigError extends Error {}
+
+/** A real SMS vendor needs its credentials and a parsable template map; each missing key is named. */
+function smsConfigProblems(c: z.infer<typeof ConfigSchema>): string[] {
+  if (c.SMS_VENDOR !== 'aliyun' && c.SMS_VENDOR !== 'tencent') return [];
+  const needed = [
+    'SMS_ENDPOINT',
+    'SMS_ACCESS_KEY_ID',
+    'SMS_ACCESS_KEY_SECRET',
+    'SMS_SIGN_NAME',
+    'SMS_TEMPLATES',
+    ...(c.SMS_VENDOR === 'tencent' ? (['SMS_SDK_APP_ID'] as const) : []),
+  ] as const;
+  const problems: string[] = needed.filter((k) => !c[k]).map((k) => `${k}: required when SMS_VENDOR=${c.SMS_VENDOR}`);
+  if (c.SMS_TEMPLATES) {
+    try {
+      const map = JSON.parse(c.SMS_TEMPLATES) as unknown;
+      if (typeof map !== 'object' || map === null || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string'))
+        throw new Error();
+    } catch {
+      problems.push('SMS_TEMPLATES: must be a JSON object of template → vendor template code');
+    }
+  }
+  return problems;
+}
 
 const REQUIRED_IN_PRODUCTION = ['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'BLIND_INDEX_KEY'] as const;
 
@@ -146,6 +184,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(lines.join('; '));
   }
   const c = parsed.data;
+  const smsProblems = smsConfigProblems(c);
+  if (smsProblems.length) throw new ConfigError(smsProblems.join('; '));
   if (c.NODE_ENV === 'production') {
     const missing = REQUIRED_IN_PRODUCTION.filter((k) => !c[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when NODE_ENV=production`).join('; '));

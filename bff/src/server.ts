@@ -30,7 +30,7 @@ import { createFieldCrypto } from './libraries/crypto';
 import { errorHandler, requestContext, type AppState } from './libraries/http';
 import { createIdempotencyStore } from './libraries/idempotency';
 import type { Logger } from './libraries/logger';
-import { calendarOverridesFromConfig, identityProvidersFromConfig } from './providers/from-config';
+import { calendarOverridesFromConfig, identityProvidersFromConfig, smsChannelFromConfig } from './providers/from-config';
 import { createDevPush, createDevSms } from './providers/dev';
 import type { IdentityProvider } from './providers/identity/identity-provider';
 import type { PushProvider } from './providers/push/push-provider';
@@ -76,12 +76,14 @@ export function createComponents(deps: ServerDeps) {
   const applications = createApplicationsService({ repo: applicationsRepo, crypto, calendar, guide, now });
   const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now });
   const sweeper = createSweeper({ repo: applicationsRepo, idempotency, draftRetentionHours: config.DRAFT_RETENTION_HOURS, now });
+  const sms = smsChannelFromConfig(config);
   const deliver = createNotifier({
     connection,
     crypto,
     now,
     push: deps.push !== undefined ? deps.push : production ? null : createDevPush({ connection, now }),
-    sms: deps.sms !== undefined ? deps.sms : production ? null : createDevSms({ connection, now }),
+    sms: deps.sms !== undefined ? deps.sms : sms === 'dev' ? createDevSms({ connection, now }) : (sms?.provider ?? null),
+    formats: sms && sms !== 'dev' ? { sms: sms.format } : undefined,
   });
   const relay = createOutboxRelay({ connection, crypto, deliver, now, logger: deps.logger });
   return {

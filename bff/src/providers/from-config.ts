@@ -3,6 +3,9 @@ import type { IdentityProvider } from './identity/identity-provider';
 import { createAlipayIdentity } from './identity/alipay.identity';
 import { createWechatIdentity } from './identity/wechat.identity';
 import { createZhelibanIdentity } from './identity/zheliban.identity';
+import { createAliyunSms } from './sms/aliyun.sms';
+import type { SmsProvider } from './sms/sms-provider';
+import { createTencentSms } from './sms/tencent.sms';
 
 type Platform = 'wechat' | 'alipay' | 'zheliban';
 
@@ -47,4 +50,48 @@ export function calendarOverridesFromConfig(config: Config): Record<string, 'wor
       .filter(Boolean)
       .map((e) => e.split(':') as [string, 'workday' | 'holiday']),
   );
+}
+
+type SmsFormat = (notice: {
+  template: string;
+  title: string;
+  body: string;
+}) => { templateCode: string; params: Record<string, string> } | null;
+
+/**
+ * The SMS channel SMS_VENDOR asks for: 'dev' (the dev inbox, outside production), none, or a real vendor
+ * with a format that maps each notice to the vendor's approved template (a notice without one sends no SMS).
+ */
+export function smsChannelFromConfig(config: Config): 'dev' | null | { provider: Pick<SmsProvider, 'send'>; format: SmsFormat } {
+  if (config.SMS_VENDOR === 'dev') return config.NODE_ENV === 'production' ? null : 'dev';
+  if (config.SMS_VENDOR === 'off') return null;
+  const templates = JSON.parse(config.SMS_TEMPLATES!) as Record<string, string>; // checked by loadConfig
+  const timeoutMs = config.PROVIDER_TIMEOUT_MS;
+  if (config.SMS_VENDOR === 'aliyun') {
+    return {
+      provider: createAliyunSms({
+        endpoint: config.SMS_ENDPOINT!,
+        accessKeyId: config.SMS_ACCESS_KEY_ID!,
+        accessKeySecret: config.SMS_ACCESS_KEY_SECRET!,
+        signName: config.SMS_SIGN_NAME!,
+        timeoutMs,
+      }),
+      format: (n) =>
+        templates[n.template] ? { templateCode: templates[n.template], params: { title: n.title, body: n.body } } : null,
+    };
+  }
+  return {
+    provider: createTencentSms({
+      endpoint: config.SMS_ENDPOINT!,
+      secretId: config.SMS_ACCESS_KEY_ID!,
+      secretKey: config.SMS_ACCESS_KEY_SECRET!,
+      sdkAppId: config.SMS_SDK_APP_ID!,
+      signName: config.SMS_SIGN_NAME!,
+      region: config.SMS_REGION,
+      timeoutMs,
+    }),
+    // Tencent templates are positional.
+    format: (n) =>
+      templates[n.template] ? { templateCode: templates[n.template], params: { '1': n.title, '2': n.body } } : null,
+  };
 }
