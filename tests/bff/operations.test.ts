@@ -51,6 +51,25 @@ describe('operations: SLA, sweeper, OpenAPI, guide', () => {
     clock = new Date();
   });
 
+  test('when version claims are a week old, then the sweeper prunes them and the application keeps changing normally', async () => {
+    clock = new Date();
+    const { id, token } = await submittedApplication(server.url);
+    const claims = () => server.connection.collection('application_changes').countDocuments({ entityId: id });
+    expect(await claims()).toBeGreaterThan(0);
+    clock = new Date(Date.now() + 8 * 86400_000);
+    const result = await server.components.sweeper.sweepOnce();
+    expect(result.changes).toBeGreaterThan(0);
+    expect(await claims()).toBe(0);
+    clock = new Date();
+    const hospital = await departmentToken(server.url, 'hospital');
+    const res = await api(server.url, 'POST', `/api/v1/dept/tasks/${id}.birth_certificate/events`, {
+      token: hospital,
+      body: { eventId: `after-sweep-${id}`, type: 'accept' },
+    });
+    expect(res.status).toBe(200);
+    expect((await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token })).body.items[0].state).toBe('accepted');
+  });
+
   test('when the progress is read, then it gives deadlines in working days and a predicted completion', async () => {
     clock = new Date('2026-11-20T02:00:00Z'); // a Friday, 10:00 China time
     const { id, token } = await submittedApplication(server.url);
