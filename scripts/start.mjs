@@ -102,9 +102,35 @@ async function waitForHealth(url, ms) {
   return false;
 }
 
+/** One embedded database per data folder: a second `npm start` would open the same SQLite files. */
+function lockDataFolder(dataDir) {
+  const lock = path.join(dataDir, '..', 'ferretdb.pid');
+  try {
+    const pid = Number(fs.readFileSync(lock, 'utf8'));
+    process.kill(pid, 0); // throws when no such process
+    if (pid !== process.pid) {
+      console.error(
+        `[start] another npm start (pid ${pid}) is using .data/ferretdb: stop it first, or set MONGODB_URI to use another database.`,
+      );
+      process.exit(1);
+    }
+  } catch {
+    // no lock, or a stale one from a process that died: ours now
+  }
+  fs.writeFileSync(lock, String(process.pid));
+  process.on('exit', () => {
+    try {
+      if (Number(fs.readFileSync(lock, 'utf8')) === process.pid) fs.rmSync(lock);
+    } catch {
+      /* already gone */
+    }
+  });
+}
+
 if (!env.MONGODB_URI) {
   const dataDir = path.join(ROOT, '.data', 'ferretdb');
   fs.mkdirSync(dataDir, { recursive: true });
+  lockDataFolder(dataDir);
   try {
     db = await startFerretdb({
       dataDir,

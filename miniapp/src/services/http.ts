@@ -5,6 +5,8 @@ export const API_PREFIX = '/api/v1';
 
 const ACCESS_TOKEN_KEY = 'birth.auth.accessToken';
 const REFRESH_TOKEN_KEY = 'birth.auth.refreshToken';
+/** When the access token stops working (epoch ms), from the `expiresIn` the BFF sent with it. */
+const ACCESS_EXPIRES_KEY = 'birth.auth.accessExpiresAt';
 
 /** One field that failed validation, as listed in a problem+json `errors` array. */
 export interface FieldError {
@@ -115,14 +117,45 @@ export function getRefreshToken(): string | undefined {
   return typeof token === 'string' && token !== '' ? token : undefined;
 }
 
-export function setTokens(tokens: { accessToken: string; refreshToken?: string }): void {
+/** Epoch ms after which the stored access token is expired, when known. */
+export function getAccessExpiresAt(): number | undefined {
+  const value: unknown = Taro.getStorageSync(ACCESS_EXPIRES_KEY);
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function setTokens(tokens: { accessToken: string; refreshToken?: string; expiresIn?: number }): void {
   Taro.setStorageSync(ACCESS_TOKEN_KEY, tokens.accessToken);
   if (tokens.refreshToken !== undefined) Taro.setStorageSync(REFRESH_TOKEN_KEY, tokens.refreshToken);
+  if (tokens.expiresIn !== undefined) Taro.setStorageSync(ACCESS_EXPIRES_KEY, Date.now() + tokens.expiresIn * 1000);
+  else Taro.removeStorageSync(ACCESS_EXPIRES_KEY);
+}
+
+/** Forgets the access token only: the refresh token may still get a new one. */
+export function clearAccessToken(): void {
+  Taro.removeStorageSync(ACCESS_TOKEN_KEY);
+  Taro.removeStorageSync(ACCESS_EXPIRES_KEY);
 }
 
 export function clearTokens(): void {
-  Taro.removeStorageSync(ACCESS_TOKEN_KEY);
+  clearAccessToken();
   Taro.removeStorageSync(REFRESH_TOKEN_KEY);
+}
+
+/**
+ * How authenticated calls get and renew their token. The session module (services/session.ts) installs
+ * one at start; without it, calls just send whatever token is stored.
+ */
+export interface SessionHandler {
+  /** Resolves once a usable access token is stored (logging in first when needed). */
+  ensure(): Promise<void>;
+  /** Called after a 401: gets a new access token (refresh, else log in again); `rejected` is the token that failed. */
+  renew(rejected: string | undefined): Promise<void>;
+}
+
+let sessionHandler: SessionHandler | undefined;
+
+export function setSessionHandler(handler: SessionHandler | undefined): void {
+  sessionHandler = handler;
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -166,11 +199,28 @@ export function baseHeaders(auth = true): Record<string, string> {
 
 /**
  * One JSON call to the BFF. Resolves with the parsed body on 2xx, rejects with an ApiError otherwise
- * (also when the network fails, with status 0).
+ * (also when the network fails, with status 0). With a session handler installed, an authenticated call
+ * first waits for the session, and a 401 renews the token once and sends the call again.
  */
 export async function request<T>(options: RequestOptions): Promise<ApiResponse<T>> {
+  const auth = options.auth ?? true;
+  const handler = auth ? sessionHandler : undefined;
+  if (!handler) return send<T>(options);
+  await handler.ensure();
+  const sentToken = getAccessToken();
+  try {
+    return await send<T>(options);
+  } catch (error: unknown) {
+    if (!(error instanceof ApiError) || error.status !== 401) throw error;
+    await handler.renew(sentToken);
+    return send<T>(options);
+  }
+}
+
+async function send<T>(options: RequestOptions): Promise<ApiResponse<T>> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { ...baseHeaders(options.auth ?? true), ...options.headers };
+  const auth = options.auth ?? true;
+  const headers: Record<string, string> = { ...baseHeaders(auth), ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
 
   let response: Taro.request.SuccessCallbackResult<string>;
@@ -188,7 +238,7 @@ export async function request<T>(options: RequestOptions): Promise<ApiResponse<T
     // Alipay rejects non-2xx answers (error 19) but still hands over status, body and headers.
     if (isRecord(failure) && typeof failure.status === 'number' && failure.status >= 400) {
       const failedHeaders = isRecord(failure.headers) ? failure.headers : undefined;
-      if (failure.status === 401) clearTokens();
+      if (failure.status === 401 && auth) clearAccessToken();
       throw toApiError(failure.status, parseBody(failure.data), failedHeaders);
     }
     throw new ApiError({ status: 0, code: 'NETWORK_ERROR', message: NETWORK_MESSAGE });
@@ -199,6 +249,6 @@ export async function request<T>(options: RequestOptions): Promise<ApiResponse<T
   if (response.statusCode >= 200 && response.statusCode < 300) {
     return { status: response.statusCode, data: data as T, headers: headersOut };
   }
-  if (response.statusCode === 401) clearTokens();
+  if (response.statusCode === 401 && auth) clearAccessToken();
   throw toApiError(response.statusCode, data, headersOut);
 }

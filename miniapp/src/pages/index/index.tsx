@@ -5,16 +5,14 @@ import { ITEM_CATALOGUE, isItemKey, type Guide } from '@birth/shared';
 import { AppButton } from '../../components/AppButton';
 import { ElderToggle } from '../../components/ElderToggle';
 import { Heading } from '../../components/Heading';
+import { ErrorCard, LoadingCard } from '../../components/LoadState';
 import { Page } from '../../components/Page';
 import { useGuide } from '../../hooks/useGuide';
+import { openApplications, openApply } from '../../navigation';
 import './index.css';
 
 /** Standard 4.7: the simple guide must say where the full one is; used when the BFF sends none. */
 const FULL_GUIDE_FALLBACK = '完整版办事指南可在浙江政务服务网或“浙里办”APP 搜索“出生一件事”查看。';
-
-function startApplication() {
-  void Taro.navigateTo({ url: '/pages/apply/index' });
-}
 
 /** When an item starts, in words a parent understands, from the shared catalogue's `needs`. */
 function startsWhen(key: string): string {
@@ -139,28 +137,18 @@ export default function Index() {
           出生“一件事”联办
         </Heading>
         <Text className="hero-lead">宝宝出生后，在手机上申请一次，出生医学证明、户口、医保、社保卡等五件事一起办。</Text>
-        <AppButton className="start-button" type="primary" size="xlarge" block onClick={startApplication}>
+        <AppButton className="start-button" type="primary" size="xlarge" block onClick={() => openApply()}>
           开始办理
+        </AppButton>
+        <AppButton className="mine-button" fill="outline" size="large" block onClick={openApplications}>
+          我的申请 · 查看办理进度
         </AppButton>
       </View>
 
-      {guide.status === 'loading' ? (
-        <View className="card state" aria-live="polite">
-          <View className="spinner" aria-hidden />
-          <Text className="state-text">正在加载办事指南…</Text>
-        </View>
-      ) : null}
+      {guide.status === 'loading' ? <LoadingCard text="正在加载办事指南…" /> : null}
 
       {guide.status === 'error' ? (
-        <View className="card state state-error" role="alert">
-          <Heading level={2} className="state-title">
-            办事指南没有加载出来
-          </Heading>
-          <Text className="state-text">{guide.message}</Text>
-          <AppButton className="retry-button" type="primary" fill="outline" size="large" onClick={guide.reload}>
-            重新加载
-          </AppButton>
-        </View>
+        <ErrorCard title="办事指南没有加载出来" message={guide.message} onRetry={guide.reload} />
       ) : null}
 
       {guide.status === 'ready' ? (
