@@ -135,4 +135,36 @@ describe('idempotency', () => {
     const progress = await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token });
     expect(progress.body.items.find((i: any) => i.key === 'vaccination_certificate').state).toBe('accepted');
   });
+
+  test('when a rejected item is corrected with another ID number, then the newborn claim moves with it', async () => {
+    const input = validApplication();
+    const { token, id } = await submittedApplication(server.url, input);
+    const hospital = await departmentToken(server.url, 'hospital');
+    await api(server.url, 'POST', `/api/v1/dept/tasks/${id}.birth_certificate/events`, {
+      token: hospital,
+      body: { eventId: `reject-${id}`, type: 'reject', reasons: [{ field: 'mother.idNumber', message: '母亲身份证号码有误' }] },
+    });
+    const corrected = validApplication().mother.idNumber;
+    const res = await api(server.url, 'POST', `/api/v1/applications/${id}/items/birth_certificate/resubmit`, {
+      token,
+      body: { corrections: { mother: { idNumber: corrected } } },
+    });
+    expect(res.status).toBe(200);
+    // The corrected newborn is taken; the old (wrong) identity is free again.
+    const again = { ...input, mother: { ...input.mother, idNumber: corrected } };
+    const other = await loginParent(server.url);
+    const draft = await api(server.url, 'POST', '/api/v1/applications', { token: other, body: again });
+    const dup = await api(server.url, 'POST', `/api/v1/applications/${draft.body.id}/submit`, {
+      token: other,
+      headers: { 'idempotency-key': `dup-${draft.body.id}` },
+    });
+    expect(dup.status).toBe(409);
+    expect(dup.body.existingApplicationId).toBe(id);
+    const old = await api(server.url, 'POST', '/api/v1/applications', { token: other, body: input });
+    const free = await api(server.url, 'POST', `/api/v1/applications/${old.body.id}/submit`, {
+      token: other,
+      headers: { 'idempotency-key': `free-${old.body.id}` },
+    });
+    expect(free.status).toBe(202);
+  });
 });

@@ -305,12 +305,25 @@ export function createApplicationsService(deps: ApplicationsDeps) {
           const input = parseFull(merged);
           const now = deps.now();
           const dueAt = itemDueAt(now, deps.calendar);
+          // A corrected ID number or birth time is another newborn key: move the claim, or refuse if
+          // that newborn already has an application.
+          const newbornKey = newbornKeyOf(input);
+          const moved = doc.newbornKey !== newbornKey;
+          if (moved) {
+            const holder = await repo.claimNewborn(newbornKey, id, now);
+            if (holder !== id) {
+              throw new AppError('CONFLICT', '更正后的信息与另一份已提交的申请属于同一个宝宝，请在“我的申请”中查看', {
+                existingApplicationId: holder,
+              });
+            }
+          }
           const ok = await repo.updateIfVersion(
             id,
             doc.version,
             {
               $set: {
                 data: sealData(input as unknown as Obj, crypto),
+                newbornKey,
                 [`items.${itemKey}.state`]: to,
                 [`items.${itemKey}.dispatchedAt`]: now,
                 [`items.${itemKey}.dueAt`]: dueAt,
@@ -323,6 +336,7 @@ export function createApplicationsService(deps: ApplicationsDeps) {
             },
             { [`items.${itemKey}.state`]: item.state },
           );
+          if (moved) await repo.releaseNewborn(ok ? doc.newbornKey! : newbornKey, id);
           return ok ? getOwned(ownerId, id) : undefined;
         },
       );
