@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/apply/index'],
+  pages: ['pages/index/index', 'pages/apply/index', 'pages/applications/index', 'pages/progress/index'],
   window: {
     backgroundTextStyle: 'dark',
     navigationBarBackgroundColor: '#1456c8',

@@ -1,4 +1,6 @@
+import { useLaunch } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
+import { startSession } from './services/session';
 import './app.css';
 
 if (process.env.TARO_ENV === 'h5' && typeof document !== 'undefined') {
@@ -16,6 +18,11 @@ if (process.env.TARO_ENV === 'h5' && typeof document !== 'undefined') {
 }
 
 function App({ children }: PropsWithChildren) {
+  // Log in once per start, in the background: the guide needs no login, and pages that do wait for it.
+  // A failure here is retried by the first call that needs the session, which shows its message.
+  useLaunch(() => {
+    startSession().catch(() => undefined);
+  });
   // children is the page being shown.
   return children;
 }

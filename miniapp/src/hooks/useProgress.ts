@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { getProgress, listApplications } from '../services/api';
+import { ApiError } from '../services/http';
 import type { Progress } from '../services/types';
 import { useRemoteData, type Remote } from './useRemoteData';
 
@@ -11,7 +12,11 @@ export const PROGRESS_POLL_MS = 10_000;
  * the title (the progress answer does not carry it; the list does, so it is read once).
  */
 export function useProgress(applicationId: string): Remote<Progress> & { newbornName?: string } {
-  const remote = useRemoteData(() => getProgress(applicationId), applicationId, {
+  const load = () =>
+    applicationId
+      ? getProgress(applicationId)
+      : Promise.reject(new ApiError({ status: 404, code: 'NOT_FOUND', message: '没有指明要查看哪一份申请，请从“我的申请”进入' }));
+  const remote = useRemoteData(load, applicationId, {
     pollMs: PROGRESS_POLL_MS,
     fallbackMessage: '没有取到办理进度，请稍后再试',
   });

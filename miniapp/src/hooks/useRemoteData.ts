@@ -58,9 +58,7 @@ export function useRemoteData<T>(load: () => Promise<T>, key: string, options: R
         if (current !== generation.current) return;
         const message = error instanceof ApiError ? error.message : fallbackRef.current;
         setState((previous) =>
-          previous.status === 'ready'
-            ? { ...previous, refreshing: false, refreshError: message }
-            : { status: 'error', message },
+          previous.status === 'ready' ? { ...previous, refreshing: false, refreshError: message } : { status: 'error', message },
         );
       },
     );

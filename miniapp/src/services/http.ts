@@ -221,6 +221,11 @@ async function send<T>(options: RequestOptions): Promise<ApiResponse<T>> {
   const method = options.method ?? 'GET';
   const auth = options.auth ?? true;
   const headers: Record<string, string> = { ...baseHeaders(auth), ...options.headers };
+  const sentToken = auth ? getAccessToken() : undefined;
+  // Forget the refused token, unless another call has already stored a newer one meanwhile.
+  const forgetRefused = () => {
+    if (auth && getAccessToken() === sentToken) clearAccessToken();
+  };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
 
   let response: Taro.request.SuccessCallbackResult<string>;
@@ -238,7 +243,7 @@ async function send<T>(options: RequestOptions): Promise<ApiResponse<T>> {
     // Alipay rejects non-2xx answers (error 19) but still hands over status, body and headers.
     if (isRecord(failure) && typeof failure.status === 'number' && failure.status >= 400) {
       const failedHeaders = isRecord(failure.headers) ? failure.headers : undefined;
-      if (failure.status === 401 && auth) clearAccessToken();
+      if (failure.status === 401) forgetRefused();
       throw toApiError(failure.status, parseBody(failure.data), failedHeaders);
     }
     throw new ApiError({ status: 0, code: 'NETWORK_ERROR', message: NETWORK_MESSAGE });
@@ -249,6 +254,6 @@ async function send<T>(options: RequestOptions): Promise<ApiResponse<T>> {
   if (response.statusCode >= 200 && response.statusCode < 300) {
     return { status: response.statusCode, data: data as T, headers: headersOut };
   }
-  if (response.statusCode === 401 && auth) clearAccessToken();
+  if (response.statusCode === 401) forgetRefused();
   throw toApiError(response.statusCode, data, headersOut);
 }

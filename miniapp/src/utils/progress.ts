@@ -21,33 +21,36 @@ export interface ItemSteps {
 
 /**
  * The steps of one item, short enough (two characters) to sit side by side on a phone in elder mode:
- * 推送 → 受理 → 办结 → 寄出 | 领取 → 送达; 城乡居民参保登记 has no document and stops at 办结.
- * A rejected item shows its 受理 step as 退回, in red.
+ * 推送 → 受理 → 办结 → 发证 (寄出 | 领取 once known) → 送达; 城乡居民参保登记 has no document and stops at 办结.
+ * Each step is an event: the ones that happened are ticked, the next one is current (what the item is
+ * waiting for now). A rejected item shows its 受理 step as 退回, in red, and nothing after it.
  */
 export function itemSteps(item: Pick<ProgressItem, 'key' | 'state' | 'stateLabel' | 'shipment' | 'pickup'>): ItemSteps {
   const physical = isItemKey(item.key) ? ITEM_CATALOGUE[item.key].physical : true;
-  const handOver = item.state === 'ready_for_pickup' || (item.pickup && !item.shipment) ? '领取' : '寄出';
+  // The progress answer does not say whether the parents chose mail or pickup, so until the department
+  // ships or calls for pickup the step is the neutral 发证.
+  const handOver = item.pickup ? '领取' : item.shipment ? '寄出' : '发证';
   const labels = physical ? ['推送', '受理', '办结', handOver, '送达'] : ['推送', '受理', '办结'];
-  const reached: Record<ItemState, number> = {
+  // Index of the last step that happened (-1: none yet).
+  const happened: Record<ItemState, number> = {
     waiting: -1,
     dispatched: 0,
     accepted: 1,
-    rejected: 1,
+    rejected: 0,
     completed: 2,
     shipped: 3,
     ready_for_pickup: 3,
     delivered: 4,
   };
-  const at = Math.min(reached[item.state] ?? -1, labels.length - 1);
-  const finished = physical ? item.state === 'delivered' : item.state === 'completed';
+  const last = Math.min(happened[item.state] ?? -1, labels.length - 1);
+  const rejected = item.state === 'rejected';
   const steps = labels.map((label, index): Step => {
-    if (item.state === 'rejected' && index === 1) return { label: '退回', status: 'error' };
-    if (index < at || (index === at && finished)) return { label, status: 'done' };
-    if (index === at) return { label, status: 'current' };
+    if (index <= last) return { label, status: 'done' };
+    if (rejected && index === 1) return { label: '退回', status: 'error' };
+    if (!rejected && item.state !== 'waiting' && index === last + 1) return { label, status: 'current' };
     return { label, status: 'todo' };
   });
-  const summary =
-    at < 0 ? `尚未开始：${item.stateLabel}` : `第${at + 1}步，共${labels.length}步：${item.stateLabel}`;
+  const summary = last < 0 ? `尚未开始：${item.stateLabel}` : `共${labels.length}步，已完成${last + 1}步：${item.stateLabel}`;
   return { steps, summary };
 }
 

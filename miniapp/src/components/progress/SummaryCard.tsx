@@ -22,9 +22,7 @@ export function SummaryCard({ progress }: { progress: Progress }) {
       </View>
 
       <View className="summary-promise">
-        <Text className="summary-promise-text">
-          {limit}个工作日内办结（不含信息确认、制卡、寄送时间）
-        </Text>
+        <Text className="summary-promise-text">{limit}个工作日内办结（不含信息确认、制卡、寄送时间）</Text>
       </View>
 
       {progress.submittedAt ? (

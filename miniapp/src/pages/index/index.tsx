@@ -3,9 +3,11 @@ import type { ReactNode } from 'react';
 import Taro from '@tarojs/taro';
 import { ITEM_CATALOGUE, isItemKey, type Guide } from '@birth/shared';
 import { AppButton } from '../../components/AppButton';
+// Before ElderToggle: mini-program builds keep one CSS order across pages, and the inner pages load
+// LoadState's styles before the toggle's (through PageHeader).
+import { ErrorCard, LoadingCard } from '../../components/LoadState';
 import { ElderToggle } from '../../components/ElderToggle';
 import { Heading } from '../../components/Heading';
-import { ErrorCard, LoadingCard } from '../../components/LoadState';
 import { Page } from '../../components/Page';
 import { useGuide } from '../../hooks/useGuide';
 import { openApplications, openApply } from '../../navigation';

@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { formatDeadline } from '../../miniapp/src/utils/format';
+import { artifact, launchBrowser } from '../support/browser';
+import { departmentToken, loginParent, submittedApplication, validApplication } from '../support/fixtures';
+import { api, startTestServer, type TestServer } from '../support/test-server';
+
+const H5 = path.resolve(__dirname, '..', '..', 'miniapp', 'dist', 'h5');
+/** Where the app keeps this device's dev-login code (Taro's H5 storage wraps values as {"data": …}). */
+const DEV_CODE_KEY = 'birth.auth.devCode';
+
+const REASONS = [
+  {
+    code: 'ADDRESS_MISMATCH',
+    field: 'household.householdAddress',
+    message: '户籍地址与户口簿首页不一致，请按户口簿填写完整地址',
+  },
+  { field: 'household.relationshipToHead', message: '新生儿与户主的关系填写有误：户主为祖父时应填“孙子”或“孙女”' },
+];
+
+jest.setTimeout(90_000);
+
+describe('我的申请 and 办理进度 in the H5 app', () => {
+  let server: TestServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(H5, 'index.html')))
+      throw new Error('no H5 build: run `npm test` (it builds miniapp/dist/h5) or `npm run build:h5`');
+    server = await startTestServer({ STATIC_DIR: 'miniapp/dist/h5' });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Opens the app as a new device: the app logs itself in (dev) and we read the code it stored. */
+  async function openAsNewDevice(): Promise<{ page: Page; devCode: string }> {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.getByText('开始办理', { exact: true }).first().waitFor();
+    const handle = await page.waitForFunction(
+      ([codeKey]) => {
+        const raw = localStorage.getItem(codeKey);
+        const token = localStorage.getItem('birth.auth.accessToken');
+        return raw && token ? (JSON.parse(raw) as { data: string }).data : false;
+      },
+      [DEV_CODE_KEY],
+    );
+    return { page, devCode: (await handle.jsonValue()) as string };
+  }
+
+  /** Waits for Taro's page slide-in to end, so screenshots and clicks see the page in place. */
+  async function settled(page: Page) {
+    await page.waitForFunction(() => {
+      const shown = Array.from(document.querySelectorAll('.taro_page')).filter((el) => el.getBoundingClientRect().width > 0);
+      return shown.length > 0 && shown.every((el) => Math.abs(el.getBoundingClientRect().left) < 1);
+    });
+  }
+
+  /** The page scrolls inside Taro's page element, not the document: grow the viewport to take it whole. */
+  async function screenshotWholePage(page: Page, name: string) {
+    await settled(page);
+    const height = await page.evaluate(() =>
+      Math.max(...Array.from(document.querySelectorAll('.taro_page')).map((el) => el.scrollHeight), 0),
+    );
+    const before = page.viewportSize() ?? { width: 375, height: 1400 };
+    await page.setViewportSize({ width: before.width, height: Math.min(Math.max(height, 600), 12_000) });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: artifact(name) });
+    await page.setViewportSize(before);
+    expect(fs.statSync(artifact(name)).size).toBeGreaterThan(20_000);
+  }
+
+  async function event(token: string, taskId: string, body: Record<string, unknown>) {
+    const res = await api(server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, { token, body });
+    expect({ status: res.status, body: res.body }).toMatchObject({ status: 200 });
+  }
+
+  test('when a parent has no application yet, then 我的申请 says so kindly and offers 开始办理', async () => {
+    const { page } = await openAsNewDevice();
+    await page.locator('taro-button-core', { hasText: '我的申请' }).click();
+    await page.getByRole('heading', { level: 1, name: '我的申请' }).waitFor();
+    await page.getByText('您还没有申请').waitFor();
+    await settled(page);
+    const empty = page.locator('.empty');
+    expect(await empty.innerText()).toContain('开始办理');
+    await empty.locator('taro-button-core', { hasText: '开始办理' }).click();
+    await page.getByRole('heading', { level: 1, name: '填写申请' }).waitFor();
+    await page.close();
+  });
+
+  test('when the hospital completes the birth certificate and the police reject household registration with two reasons, then 办理进度 shows every item in Chinese, both reasons at once and the due dates', async () => {
+    const { page, devCode } = await openAsNewDevice();
+    const outside: string[] = [];
+    page.on('request', (req) => {
+      if (!req.url().startsWith(server.url) && !req.url().startsWith('data:')) outside.push(req.url());
+    });
+
+    // The same demo parent as the app, through the API: submit, then two departments act.
+    const token = await loginParent(server.url, devCode);
+    const input = validApplication();
+    const { id } = await submittedApplication(server.url, input, token);
+    const hospital = await departmentToken(server.url, 'hospital');
+    const police = await departmentToken(server.url, 'police');
+    await event(hospital, `${id}.birth_certificate`, { eventId: `${id}-bc-accept`, type: 'accept' });
+    await event(hospital, `${id}.birth_certificate`, {
+      eventId: `${id}-bc-complete`,
+      type: 'complete',
+      outputs: { certificateNumber: 'Q330012345' },
+    });
+    await event(police, `${id}.hukou_registration`, { eventId: `${id}-hk-reject`, type: 'reject', reasons: REASONS });
+    const truth = (await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token })).body;
+    expect(truth.dueAt).toEqual(expect.any(String));
+
+    // 首页 → 我的申请 → the application → 办理进度
+    await page.locator('taro-button-core', { hasText: '我的申请' }).click();
+    const card = page.locator('.app-card', { hasText: input.newborn.name });
+    await card.waitFor();
+    expect(await card.innerText()).toContain('需补正材料');
+    await settled(page);
+    await card.click();
+    await page.getByRole('heading', { level: 1, name: '办理进度' }).waitFor();
+    await page.getByText('总体进度').waitFor();
+    expect(page.url()).toContain(`id=${id}`);
+
+    // Each item's state, in Chinese, on its own card.
+    const itemCard = (name: string) =>
+      page.locator('.item-card', { has: page.getByRole('heading', { level: 3, name, exact: true }) });
+    const expectedStates: Record<string, string> = {
+      出生医学证明: '已办结',
+      预防接种证: '已推送至办理部门',
+      出生户口登记: '不予受理，需补正',
+      城乡居民参保登记: '等待前一事项办结',
+      社会保障卡申领: '等待前一事项办结',
+    };
+    for (const [name, state] of Object.entries(expectedStates)) {
+      const text = await itemCard(name).innerText();
+      expect(text).toContain(state);
+    }
+    expect(await itemCard('出生户口登记').innerText()).toContain('办理部门：落户地派出所');
+
+    // 一次性告知: both reasons visible at the same time, in one box, with the 去更正 button.
+    const box = itemCard('出生户口登记').locator('.rejection');
+    for (const reason of REASONS) expect(await box.getByText(reason.message).isVisible()).toBe(true);
+    expect(await box.innerText()).toContain('需要您更正 2 处信息');
+    expect(await box.locator('taro-button-core', { hasText: '去更正' }).isVisible()).toBe(true);
+
+    // The deadlines: the 4-working-day promise, the application's due date, the open item's due date.
+    const summary = await page.locator('.summary').innerText();
+    expect(summary).toContain('4个工作日内办结（不含信息确认、制卡、寄送时间）');
+    expect(summary).toContain(formatDeadline(truth.dueAt));
+    expect(summary).toMatch(/已用 \d+ 个工作日，共 4 个/);
+    const vaccination = truth.items.find((i: { key: string }) => i.key === 'vaccination_certificate');
+    expect(await itemCard('预防接种证').innerText()).toContain(formatDeadline(vaccination.dueAt));
+    expect(formatDeadline(truth.dueAt)).toMatch(/^\d{1,2}月\d{1,2}日 周[一二三四五六日]/);
+
+    // The timeline, newest first, in Chinese.
+    const timeline = page.locator('.timeline-row');
+    expect(await timeline.first().innerText()).toContain('出生户口登记 已退回');
+    const allTimeline = await page.locator('.timeline').innerText();
+    for (const words of ['已推送至落户地派出所', '已推送至助产机构', '已受理', '已办结', '申请已提交']) {
+      expect(allTimeline).toContain(words);
+    }
+
+    await screenshotWholePage(page, 'progress.png');
+
+    // Elder mode on this page: larger type, and the screenshot a grandparent would see.
+    const bodySize = () =>
+      page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.app-page.progress') as Element).fontSize));
+    const before = await bodySize();
+    await page.locator('.app-page.progress').getByRole('switch').click();
+    await page.locator('.app-page.progress.elder-mode').waitFor();
+    expect(await bodySize()).toBeGreaterThanOrEqual(before + 2);
+    for (const reason of REASONS) expect(await box.getByText(reason.message).isVisible()).toBe(true);
+    await screenshotWholePage(page, 'progress-elder.png');
+
+    // While the page is open, the hospital accepts the vaccination certificate: it shows up on its own.
+    await event(hospital, `${id}.vaccination_certificate`, { eventId: `${id}-vc-accept`, type: 'accept' });
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('.item-card')).some(
+          (el) => el.textContent?.includes('预防接种证') && el.textContent.includes('已受理'),
+        ),
+      undefined,
+      { timeout: 15_000 },
+    );
+
+    // 去更正 leads to the form page, which says honestly that correcting online is not ready yet.
+    await box.locator('taro-button-core', { hasText: '去更正' }).click();
+    await page.getByRole('heading', { level: 2, name: '更正“出生户口登记”' }).waitFor();
+    expect(await page.locator('.app-page.apply').innerText()).toContain('在线更正功能还在开发中');
+    expect(page.url()).toContain('item=hukou_registration');
+
+    // The progress page is hidden now: it stops asking the BFF (it polls only while shown).
+    const polls: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().includes(`/applications/${id}/progress`)) polls.push(req.url());
+    });
+    await page.waitForTimeout(11_000);
+    expect(polls).toEqual([]);
+
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+});
