@@ -41,6 +41,17 @@ describe('the whole journey through the API', () => {
       social_security_card: 'waiting',
     });
     expect(progress.body.items[0].dueAt).toEqual(expect.any(String));
+    expect(progress.body.newbornName).toBe(input.newborn.name);
+    expect(progress.body.items[0].delivery).toMatchObject({
+      method: 'mail',
+      recipient: input.mother.name,
+      phone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/),
+    });
+    expect(progress.body.items[1].delivery).toMatchObject({
+      method: 'pickup',
+      pickupPoint: { id: 'hz-citizen-center', name: expect.any(String) },
+    });
+    expect(progress.body.items.find((i: any) => i.key === 'medical_insurance').delivery).toBeUndefined();
 
     // Hospital: birth certificate.
     const birth = (await tasksOf('hospital', t.hospital, 'dispatched')).find((x) => x.applicationId === id);

@@ -82,6 +82,25 @@ export function createApplicationsService(deps: ApplicationsDeps) {
     };
   }
 
+  /** How the item's document reaches the parents (masked phone); pickup points named from the guide. */
+  function deliveryView(delivery: Obj | undefined) {
+    if (!delivery) return undefined;
+    if (delivery.method === 'pickup') {
+      const point = deps.guide.pickupPoints.find((p) => p.id === delivery.pickupPointId);
+      return {
+        method: 'pickup' as const,
+        pickupPoint: point ? { id: point.id, name: point.name, address: point.address, hours: point.hours } : undefined,
+      };
+    }
+    return {
+      method: 'mail' as const,
+      recipient: delivery.recipient,
+      phone: delivery.phone,
+      regionCode: delivery.regionCode,
+      addressDetail: delivery.addressDetail,
+    };
+  }
+
   async function getOwned(ownerId: string, id: string): Promise<ApplicationDoc> {
     const doc = await repo.findOwned(id, ownerId);
     if (!doc || doc.status === 'withdrawn') throw notFound('该申请');
@@ -346,12 +365,17 @@ export function createApplicationsService(deps: ApplicationsDeps) {
     async progress(ownerId: string, id: string) {
       const doc = await getOwned(ownerId, id);
       const now = deps.now();
-      const items = ITEM_KEYS.filter((k) => doc.items[k]).map((k) => itemView(k, doc.items[k] as ItemRecord));
+      const data = maskData(openData(doc.data, crypto));
+      const items = ITEM_KEYS.filter((k) => doc.items[k]).map((k) => ({
+        ...itemView(k, doc.items[k] as ItemRecord),
+        delivery: deliveryView((data.delivery as Obj | undefined)?.[k] as Obj | undefined),
+      }));
       const acceptedAt = doc.acceptedAt;
       const pausedDays = pausedWorkingDays(doc);
       const dueAt = acceptedAt ? applicationDueAt(acceptedAt, deps.calendar, pausedDays) : undefined;
       return {
         id: doc._id,
+        newbornName: (data.newborn as Obj | undefined)?.name as string | undefined,
         status: doc.status,
         statusLabel: APPLICATION_STATUS_LABELS[doc.status],
         submittedAt: doc.submittedAt?.toISOString(),
