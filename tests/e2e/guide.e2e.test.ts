@@ -1,34 +1,18 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { artifact, launchBrowser } from '../support/browser';
-import { startTestServer, type TestServer } from '../support/test-server';
-
-const H5 = path.resolve(__dirname, '..', '..', 'miniapp', 'dist', 'h5');
+import { artifact, h5AppUnderTest } from '../support/browser';
 
 jest.setTimeout(30_000);
 
 describe('the H5 app served by the BFF', () => {
-  let server: TestServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    if (!fs.existsSync(path.join(H5, 'index.html')))
-      throw new Error('no H5 build: run `npm test` (it builds miniapp/dist/h5) or `npm run build:h5`');
-    server = await startTestServer({ STATIC_DIR: 'miniapp/dist/h5' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = h5AppUnderTest();
 
   test('when a parent opens the app, then the simple guide shows in Chinese with the 4-working-day limit and the five items', async () => {
-    const page = await browser.context.newPage();
+    const page = await app.browser.context.newPage();
     const outside: string[] = [];
     page.on('request', (req) => {
-      if (!req.url().startsWith(server.url) && !req.url().startsWith('data:')) outside.push(req.url());
+      if (!req.url().startsWith(app.server.url) && !req.url().startsWith('data:')) outside.push(req.url());
     });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${app.server.url}/`);
     await page.getByRole('heading', { level: 1 }).first().waitFor();
     await page.getByText('4个工作日', { exact: true }).waitFor();
     const text = await page.locator('body').innerText();
@@ -50,8 +34,8 @@ describe('the H5 app served by the BFF', () => {
   });
 
   test('when elder mode is switched on, then the text gets larger and it stays on after a reload', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/`);
+    const page = await app.browser.context.newPage();
+    await page.goto(`${app.server.url}/`);
     await page.getByText('4个工作日', { exact: true }).waitFor();
     const bodySize = () =>
       page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.app-page') as Element).fontSize));
@@ -67,10 +51,10 @@ describe('the H5 app served by the BFF', () => {
   });
 
   test('when a deep link or unknown page path is opened, then the app shell answers, while a missing asset is a 404', async () => {
-    const deep = await fetch(`${server.url}/some/deep/link`);
+    const deep = await fetch(`${app.server.url}/some/deep/link`);
     expect(deep.status).toBe(200);
     expect(await deep.text()).toContain('<div id="app"');
-    expect((await fetch(`${server.url}/js/missing-file.js`)).status).toBe(404);
-    expect((await fetch(`${server.url}/api/v1/unknown`)).headers.get('content-type')).toContain('problem+json');
+    expect((await fetch(`${app.server.url}/js/missing-file.js`)).status).toBe(404);
+    expect((await fetch(`${app.server.url}/api/v1/unknown`)).headers.get('content-type')).toContain('problem+json');
   });
 });

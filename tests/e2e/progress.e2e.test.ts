@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { formatDeadline } from '../../miniapp/src/utils/format';
-import { artifact, launchBrowser } from '../support/browser';
+import { artifact, h5AppUnderTest } from '../support/browser';
 import { departmentToken, loginParent, submittedApplication, validApplication } from '../support/fixtures';
-import { api, startTestServer, type TestServer } from '../support/test-server';
+import { api } from '../support/test-server';
 
-const H5 = path.resolve(__dirname, '..', '..', 'miniapp', 'dist', 'h5');
 /** Where the app keeps this device's dev-login code (Taro's H5 storage wraps values as {"data": …}). */
 const DEV_CODE_KEY = 'birth.auth.devCode';
 
@@ -22,24 +20,12 @@ const REASONS = [
 jest.setTimeout(90_000);
 
 describe('我的申请 and 办理进度 in the H5 app', () => {
-  let server: TestServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
-
-  beforeAll(async () => {
-    if (!fs.existsSync(path.join(H5, 'index.html')))
-      throw new Error('no H5 build: run `npm test` (it builds miniapp/dist/h5) or `npm run build:h5`');
-    server = await startTestServer({ STATIC_DIR: 'miniapp/dist/h5' });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const app = h5AppUnderTest();
 
   /** Opens the app as a new device: the app logs itself in (dev) and we read the code it stored. */
   async function openAsNewDevice(): Promise<{ page: Page; devCode: string }> {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/`);
+    const page = await app.browser.context.newPage();
+    await page.goto(`${app.server.url}/`);
     await page.evaluate(() => localStorage.clear());
     await page.reload();
     await page.getByText('开始办理', { exact: true }).first().waitFor();
@@ -77,7 +63,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
   }
 
   async function event(token: string, taskId: string, body: Record<string, unknown>) {
-    const res = await api(server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, { token, body });
+    const res = await api(app.server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, { token, body });
     expect({ status: res.status, body: res.body }).toMatchObject({ status: 200 });
   }
 
@@ -98,15 +84,15 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     const { page, devCode } = await openAsNewDevice();
     const outside: string[] = [];
     page.on('request', (req) => {
-      if (!req.url().startsWith(server.url) && !req.url().startsWith('data:')) outside.push(req.url());
+      if (!req.url().startsWith(app.server.url) && !req.url().startsWith('data:')) outside.push(req.url());
     });
 
     // The same demo parent as the app, through the API: submit, then two departments act.
-    const token = await loginParent(server.url, devCode);
+    const token = await loginParent(app.server.url, devCode);
     const input = validApplication();
-    const { id } = await submittedApplication(server.url, input, token);
-    const hospital = await departmentToken(server.url, 'hospital');
-    const police = await departmentToken(server.url, 'police');
+    const { id } = await submittedApplication(app.server.url, input, token);
+    const hospital = await departmentToken(app.server.url, 'hospital');
+    const police = await departmentToken(app.server.url, 'police');
     await event(hospital, `${id}.birth_certificate`, { eventId: `${id}-bc-accept`, type: 'accept' });
     await event(hospital, `${id}.birth_certificate`, {
       eventId: `${id}-bc-complete`,
@@ -114,7 +100,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
       outputs: { certificateNumber: 'Q330012345' },
     });
     await event(police, `${id}.hukou_registration`, { eventId: `${id}-hk-reject`, type: 'reject', reasons: REASONS });
-    const truth = (await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token })).body;
+    const truth = (await api(app.server.url, 'GET', `/api/v1/applications/${id}/progress`, { token })).body;
     expect(truth.dueAt).toEqual(expect.any(String));
 
     // 首页 → 我的申请 → the application → 办理进度

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { startTestServer, type TestServer } from './test-server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(__dirname, '..', '..', 'artifacts', 'e2e');
@@ -42,4 +43,24 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
 export function artifact(name: string): string {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return path.join(ARTIFACTS, name);
+}
+
+/**
+ * The H5 build served by a real BFF, plus a browser: started before the calling file's tests and stopped
+ * after them. Read `server` and `browser` inside tests (they exist once beforeAll has run).
+ */
+export function h5AppUnderTest(): { readonly server: TestServer; readonly browser: Awaited<ReturnType<typeof launchBrowser>> } {
+  const app = {} as { server: TestServer; browser: Awaited<ReturnType<typeof launchBrowser>> };
+  beforeAll(async () => {
+    const h5 = path.resolve(__dirname, '..', '..', 'miniapp', 'dist', 'h5');
+    if (!fs.existsSync(path.join(h5, 'index.html')))
+      throw new Error('no H5 build: run `npm test` (it builds miniapp/dist/h5) or `npm run build:h5`');
+    app.server = await startTestServer({ STATIC_DIR: 'miniapp/dist/h5' });
+    app.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.close();
+  });
+  return app;
 }
