@@ -85,7 +85,7 @@ export function createComponents(deps: ServerDeps) {
     sms: deps.sms !== undefined ? deps.sms : sms === 'dev' ? createDevSms({ connection, now }) : (sms?.provider ?? null),
     formats: sms && sms !== 'dev' ? { sms: sms.format } : undefined,
   });
-  const relay = createOutboxRelay({ connection, crypto, deliver, now, logger: deps.logger });
+  const relay = createOutboxRelay({ connection, applications: applicationsRepo, deliver, now, logger: deps.logger });
   return {
     now,
     guide,

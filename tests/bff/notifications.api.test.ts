@@ -35,7 +35,13 @@ function devDeliver(): Deliver {
   });
 }
 const relay = (options: Partial<Parameters<typeof createOutboxRelay>[0]> = {}) =>
-  createOutboxRelay({ connection: server.connection, deliver: devDeliver(), workerId: `relay-${randomUUID()}`, ...options });
+  createOutboxRelay({
+    connection: server.connection,
+    applications: server.components.applicationsRepo,
+    deliver: devDeliver(),
+    workerId: `relay-${randomUUID()}`,
+    ...options,
+  });
 const application = async (id: string) => (await server.components.applicationsRepo.findById(id)) as ApplicationDoc;
 
 describe('GET /api/v1/notifications', () => {

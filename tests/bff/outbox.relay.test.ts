@@ -51,7 +51,7 @@ type RelayOptions = Partial<Parameters<typeof createOutboxRelay>[0]>;
 const relay = (options: RelayOptions = {}) =>
   createOutboxRelay({
     connection: server.connection,
-    crypto: server.components.crypto,
+    applications: server.components.applicationsRepo,
     deliver: devNotifier(),
     workerId: `relay-${randomUUID()}`,
     leaseMs: 10_000,

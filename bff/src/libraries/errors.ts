@@ -42,4 +42,3 @@ export class AppError extends Error {
 export const notFound = (what = '该记录') => new AppError('NOT_FOUND', `${what}不存在或无权查看`);
 export const validationFailed = (errors: FieldError[], detail = '请按提示修改后再提交') =>
   new AppError('VALIDATION_FAILED', detail, { errors });
-export const conflict = (detail: string, extra: Record<string, unknown> = {}) => new AppError('CONFLICT', detail, extra);

@@ -54,6 +54,15 @@ export function createApplicationsRepository(connection: Connection) {
 
     sweepChanges: (before: Date) => versioned.sweep(before),
 
+    /** Ids of applications with outbox entries due by `now`, soonest first (for the relay). */
+    async findOutboxDue(now: Date, limit: number): Promise<string[]> {
+      const due = await Application.find({ outboxDue: trusted({ $lte: now }) }, { _id: 1 })
+        .sort({ outboxDue: 1 })
+        .limit(limit)
+        .lean<{ _id: string }[]>();
+      return due.map((d) => d._id);
+    },
+
     /** Deletes a draft; the version is claimed first so a concurrent edit or submit cannot interleave. */
     async deleteIfVersion(id: string, ownerId: string, version: number): Promise<boolean> {
       const claimed = await versioned.updateIfVersion(
@@ -132,8 +141,6 @@ export function createApplicationsRepository(connection: Connection) {
     async deleteStaleDrafts(before: Date): Promise<number> {
       return (await Application.deleteMany({ status: 'draft', updatedAt: trusted({ $lt: before }) })).deletedCount;
     },
-
-    models: { Application, Claim, Audit },
   };
 }
 

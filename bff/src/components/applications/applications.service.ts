@@ -8,7 +8,6 @@ import {
   ITEM_KEYS,
   ITEM_STATE_LABELS,
   ResubmitItemInput,
-  allowedEvents,
   applicationDueAt,
   deriveApplicationStatus,
   formatZodIssues,
@@ -437,4 +436,3 @@ export function createApplicationsService(deps: ApplicationsDeps) {
 }
 
 export type ApplicationsService = ReturnType<typeof createApplicationsService>;
-export { allowedEvents };

@@ -1,19 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { trusted, type Connection } from 'mongoose';
-import type { FieldCrypto } from '../../libraries/crypto';
+import type { Connection } from 'mongoose';
 import type { Logger } from '../../libraries/logger';
 import { isProviderError } from '../../providers/provider-error';
-import { createVersionedWriter } from '../../libraries/versioned';
+import type { ApplicationsRepository } from '../applications/applications.repository';
 import type { ApplicationDoc, OutboxEntry } from '../applications/application.model';
-import { applicationModel } from './notification.model';
 import type { Deliver } from './notifications.notifier';
 import { createLeases, type Lease } from './outbox.lease';
 
 export type OutboxRelayDeps = {
   connection: Connection;
-  /** Not used by the relay itself; kept so the relay and the notifier are built from the same parts. */
-  crypto?: FieldCrypto;
+  /** The one way applications are read and changed (version claims included). */
+  applications: Pick<ApplicationsRepository, 'findById' | 'updateIfVersion' | 'findOutboxDue'>;
   deliver: Deliver;
   now?: () => Date;
   /** Names this relay in its leases; unique per process. */
@@ -80,9 +78,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
   const batchSize = deps.batchSize ?? 50;
   const concurrency = Math.max(1, deps.concurrency ?? 4);
   const workerId = deps.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const Application = applicationModel(deps.connection);
   // The same change log as the applications repository: claims on `<id>:<version>` are shared with it.
-  const versioned = createVersionedWriter<ApplicationDoc>(deps.connection, Application, 'application_changes');
   const leases = createLeases({ connection: deps.connection, owner: workerId, leaseMs, now });
 
   /** Exponential backoff with jitter: half the delay fixed, half random, so retries of one outage spread out. */
@@ -147,7 +143,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
       const currentDue = doc.outboxDue ? new Date(doc.outboxDue).getTime() : null;
       if (!Object.keys(set).length && (due?.getTime() ?? null) === currentDue) return;
       set.outboxDue = due;
-      if (await versioned.updateIfVersion(doc._id, doc.version, { $set: set, $inc: { version: 1 } })) {
+      if (await deps.applications.updateIfVersion(doc._id, doc.version, { $set: set, $inc: { version: 1 } })) {
         result.delivered += counted.delivered;
         result.retried += counted.retried;
         result.dead += counted.dead;
@@ -155,7 +151,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
       }
       // A state change got in first: re-read and apply the same outcomes to what it wrote.
       await new Promise((r) => setTimeout(r, 5 + random() * 20 * (attempt + 1)));
-      doc = await Application.findById(first._id).lean<ApplicationDoc>();
+      doc = await deps.applications.findById(first._id);
     }
     // Not recorded: the entries stay pending and are delivered again later, which the notifier recognises.
     if (doc) deps.logger?.warn({ applicationId: first._id }, 'outbox outcome not recorded: application busy');
@@ -166,7 +162,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
     if (!lease) return;
     try {
       // Read after taking the lease: whatever an earlier holder recorded is seen, and not delivered again.
-      const doc = await Application.findById(applicationId).lean<ApplicationDoc>();
+      const doc = await deps.applications.findById(applicationId);
       if (!doc) return;
       await record(doc, await deliverDue(doc, lease), result);
     } finally {
@@ -184,12 +180,8 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
       lastSweep = now().getTime();
       await leases.sweepTakeovers();
     }
-    const due = await Application.find({ outboxDue: trusted({ $lte: now() }) }, { _id: 1 })
-      .sort({ outboxDue: 1 })
-      .limit(batchSize)
-      .lean<{ _id: string }[]>();
     // Relays polling together see the same list: each starts at a random place, so they mostly meet free leases.
-    const ids = due.map((d) => d._id);
+    const ids = await deps.applications.findOutboxDue(now(), batchSize);
     for (let i = ids.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [ids[i], ids[j]] = [ids[j], ids[i]];
