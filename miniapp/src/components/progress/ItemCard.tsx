@@ -1,3 +1,4 @@
+import { KeyValue } from './KeyValue';
 import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { AppButton } from '../AppButton';
@@ -64,17 +65,9 @@ export function ItemCard({ item, onCorrect }: ItemCardProps) {
         />
       ) : null}
 
-      {item.completedAt ? (
-        <View className="kv">
-          <Text className="kv-label">办结时间</Text>
-          <Text className="kv-value">{formatChinaDateTime(item.completedAt)}</Text>
-        </View>
-      ) : null}
+      {item.completedAt ? <KeyValue label="办结时间" value={formatChinaDateTime(item.completedAt)} /> : null}
       {outputs.map((row) => (
-        <View className="kv" key={row.label}>
-          <Text className="kv-label">{row.label}</Text>
-          <Text className="kv-value">{row.value}</Text>
-        </View>
+        <KeyValue key={row.label} label={row.label} value={row.value} />
       ))}
 
       {item.shipment ? (

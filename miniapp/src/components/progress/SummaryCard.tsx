@@ -1,3 +1,4 @@
+import { KeyValue } from './KeyValue';
 import { Text, View } from '@tarojs/components';
 import { Chip } from '../Chip';
 import { Heading } from '../Heading';
@@ -25,40 +26,23 @@ export function SummaryCard({ progress }: { progress: Progress }) {
         <Text className="summary-promise-text">{limit}个工作日内办结（不含信息确认、制卡、寄送时间）</Text>
       </View>
 
-      {progress.submittedAt ? (
-        <View className="kv">
-          <Text className="kv-label">提交时间</Text>
-          <Text className="kv-value">{formatChinaDateTime(progress.submittedAt)}</Text>
-        </View>
-      ) : null}
-      <View className="kv">
-        <Text className="kv-label">受理时间</Text>
-        <Text className="kv-value">{accepted ? formatChinaDateTime(progress.acceptedAt) : '部门受理后开始计时'}</Text>
-      </View>
-      <View className="kv">
-        <Text className="kv-label">最晚办结</Text>
-        <Text className="kv-value">{progress.dueAt ? formatDeadline(progress.dueAt) : '受理后计算'}</Text>
-      </View>
+      {progress.submittedAt ? <KeyValue label="提交时间" value={formatChinaDateTime(progress.submittedAt)} /> : null}
+      <KeyValue label="受理时间" value={accepted ? formatChinaDateTime(progress.acceptedAt) : '部门受理后开始计时'} />
+      <KeyValue label="最晚办结" value={progress.dueAt ? formatDeadline(progress.dueAt) : '受理后计算'} />
       {!done && progress.predictedCompletionAt ? (
-        <View className="kv">
-          <Text className="kv-label">预计办结</Text>
-          <Text className="kv-value">{formatDeadline(progress.predictedCompletionAt)}</Text>
-        </View>
+        <KeyValue label="预计办结" value={formatDeadline(progress.predictedCompletionAt)} />
       ) : null}
       {accepted ? (
-        <View className="kv">
-          <Text className="kv-label">已用时间</Text>
-          <View className="kv-value">
-            <Text>
-              已用 {progress.workingDaysElapsed} 个工作日，共 {limit} 个
-            </Text>
-            <View className="days-bar" aria-hidden>
-              {Array.from({ length: limit }, (_, index) => (
-                <View key={index} className={`days-bar-cell${index < elapsed ? ' is-used' : ''}`} />
-              ))}
-            </View>
+        <KeyValue label="已用时间">
+          <Text>
+            已用 {progress.workingDaysElapsed} 个工作日，共 {limit} 个
+          </Text>
+          <View className="days-bar" aria-hidden>
+            {Array.from({ length: limit }, (_, index) => (
+              <View key={index} className={`days-bar-cell${index < elapsed ? ' is-used' : ''}`} />
+            ))}
           </View>
-        </View>
+        </KeyValue>
       ) : null}
       {progress.status === 'needs_correction' ? (
         <Text className="summary-note">被退回的事项在您更正之前不计入办理时间。</Text>
