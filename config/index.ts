@@ -80,6 +80,13 @@ export const ConfigSchema = z.object({
     .max(86400)
     .default(600)
     .describe('how often expired drafts and records are swept'),
+  ARCHIVE_AFTER_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .describe('finished applications untouched this many days move to the archive (still readable by owner and operators)'),
   RELAY_ENABLED: bool.default(true).describe('run the outbox relay worker in this process'),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500).describe('outbox relay poll interval'),
   DEPT_CLIENTS: z

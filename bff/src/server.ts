@@ -75,7 +75,13 @@ export function createComponents(deps: ServerDeps) {
   });
   const applications = createApplicationsService({ repo: applicationsRepo, crypto, calendar, guide, now });
   const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now });
-  const sweeper = createSweeper({ repo: applicationsRepo, idempotency, draftRetentionHours: config.DRAFT_RETENTION_HOURS, now });
+  const sweeper = createSweeper({
+    repo: applicationsRepo,
+    idempotency,
+    draftRetentionHours: config.DRAFT_RETENTION_HOURS,
+    archiveAfterDays: config.ARCHIVE_AFTER_DAYS,
+    now,
+  });
   const sms = smsChannelFromConfig(config);
   const deliver = createNotifier({
     connection,

@@ -1,42 +1,135 @@
 import { randomUUID } from 'node:crypto';
-import { trusted, type Connection, type UpdateQuery } from 'mongoose';
-import { itemsForDepartment, type DepartmentCode, type ItemState } from '@birth/shared';
+import { trusted, type Connection, type Model, type UpdateQuery } from 'mongoose';
+import { DEPARTMENT_CODES, isFinal, itemsForDepartment, type DepartmentCode, type ItemState } from '@birth/shared';
 import { isDuplicateKeyError } from '../../libraries/mongo';
 import { createVersionedWriter } from '../../libraries/versioned';
 import {
   applicationSchema,
   auditSchema,
   newbornClaimSchema,
+  outboxDueSchema,
+  ownerSlotSchema,
+  taskQueueSchema,
   type ApplicationDoc,
   type AuditDoc,
   type NewbornClaimDoc,
+  type OutboxDueDoc,
+  type OwnerSlotDoc,
+  type TaskQueueDoc,
 } from './application.model';
+
+/**
+ * How old a queue mark must be before a reader that finds nothing to do may remove it. A writer marks
+ * first and changes the application after; this margin covers a writer slow in between.
+ */
+export const QUEUE_MARK_MARGIN_MS = 60_000;
+/** The department queue holds an application while any of the department's items is dispatched or beyond. */
+const QUEUED_STATES: readonly ItemState[] = ['dispatched', 'accepted', 'rejected', 'completed', 'shipped', 'ready_for_pickup'];
+const MAX_OWNER_SLOTS = 1000;
+
+const modelOf = <T>(connection: Connection, name: string, schema: never, collection: string): Model<T> =>
+  (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema, collection);
 
 export function createApplicationsRepository(connection: Connection) {
   const Application = connection.model<ApplicationDoc>('Application', applicationSchema, 'applications');
   const Claim = connection.model<NewbornClaimDoc>('NewbornClaim', newbornClaimSchema, 'newborn_claims');
   const Audit = connection.model<AuditDoc>('Audit', auditSchema, 'audit_log');
   const versioned = createVersionedWriter<ApplicationDoc>(connection, Application, 'application_changes');
+  // Finished applications move here (sweeper): no hot path reads it; owners and operators still can.
+  const Archive = modelOf<ApplicationDoc>(connection, 'ArchivedApplication', applicationSchema as never, 'applications_archive');
+  const OwnerSlot = modelOf<OwnerSlotDoc>(connection, 'ApplicationOwnerSlot', ownerSlotSchema as never, 'application_owners');
+  const OutboxDue = modelOf<OutboxDueDoc>(connection, 'OutboxDue', outboxDueSchema as never, 'outbox_due');
+  const queues = Object.fromEntries(
+    DEPARTMENT_CODES.map((code) => [
+      code,
+      modelOf<TaskQueueDoc>(connection, `TaskQueue_${code}`, taskQueueSchema as never, `task_queue_${code}`),
+    ]),
+  ) as Record<DepartmentCode, Model<TaskQueueDoc>>;
+
+  const findHot = (id: string) => Application.findById(id).lean<ApplicationDoc>();
+  /** Hot first, then the archive: for reads by the owner or an operator, never for writers. */
+  const findAnywhere = async (id: string) => (await findHot(id)) ?? Archive.findById(id).lean<ApplicationDoc>();
+
+  /** Gives the application the owner's next free slot; a unique insert, so concurrent drafts never lose one. */
+  async function claimOwnerSlot(ownerId: string, applicationId: string, now: Date): Promise<void> {
+    for (let n = 0; n < MAX_OWNER_SLOTS; n++) {
+      try {
+        await OwnerSlot.create({ _id: `${ownerId}:${n}`, applicationId, createdAt: now });
+        return;
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    }
+    throw new Error('owner has too many applications');
+  }
+
+  /** True when the department has nothing left on this application: drop its queue mark (if old enough). */
+  const departmentDone = (doc: ApplicationDoc | null, department: DepartmentCode) =>
+    !doc ||
+    doc.status === 'draft' ||
+    doc.status === 'withdrawn' ||
+    itemsForDepartment(department).every((k) => {
+      const item = doc.items[k];
+      return !item || item.state === 'waiting' || isFinal(k, item.state);
+    });
+
+  /** States the queue does not hold (delivered): a scan of the live applications, for the rare query that asks. */
+  async function scanTasks(
+    department: DepartmentCode,
+    states: readonly ItemState[],
+    after: { submittedAt: Date; id: string } | undefined,
+    limit: number,
+  ): Promise<ApplicationDoc[]> {
+    const inStates = itemsForDepartment(department).map((k) => ({ [`items.${k}.state`]: trusted({ $in: [...states] }) }));
+    const and: Record<string, unknown>[] = [{ $or: inStates }];
+    if (after) {
+      and.push({
+        $or: [
+          { submittedAt: trusted({ $gt: after.submittedAt }) },
+          { submittedAt: after.submittedAt, _id: trusted({ $gt: after.id }) },
+        ],
+      });
+    }
+    return Application.find({ status: trusted({ $nin: ['draft', 'withdrawn'] }), $and: and })
+      .sort({ submittedAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<ApplicationDoc[]>();
+  }
 
   return {
+    /** Inserts a new application; its owner slot first, so it is listed as soon as it exists. */
     async insert(doc: ApplicationDoc): Promise<void> {
+      await claimOwnerSlot(doc.ownerId, doc._id, doc.createdAt);
       await Application.create(doc);
     },
 
+    /** The live application (an `_id` look-up); archived ones are not returned, so writers never see them. */
     async findById(id: string): Promise<ApplicationDoc | null> {
-      return Application.findById(id).lean<ApplicationDoc>();
+      return findHot(id);
     },
 
-    /** Another parent's application is "not found", never "forbidden": ids must not leak. */
+    /**
+     * An `_id` look-up, then the ownership check here: another parent's application is "not found",
+     * never "forbidden", so ids do not leak. Archived applications stay readable by their owner.
+     */
     async findOwned(id: string, ownerId: string): Promise<ApplicationDoc | null> {
-      return Application.findOne({ _id: id, ownerId }).lean<ApplicationDoc>();
+      const doc = await findAnywhere(id);
+      return doc && doc.ownerId === ownerId ? doc : null;
     },
 
+    /** Operators: any application, live or archived. */
+    findAnywhere,
+
+    /** The owner's applications through their slots (`_id` look-ups), newest first, withdrawn ones left out. */
     async listByOwner(ownerId: string): Promise<ApplicationDoc[]> {
-      return Application.find({ ownerId, status: trusted({ $ne: 'withdrawn' }) })
-        .sort({ createdAt: -1 })
-        .limit(100)
-        .lean<ApplicationDoc[]>();
+      const docs: ApplicationDoc[] = [];
+      for (let n = 0; n < MAX_OWNER_SLOTS; n++) {
+        const slot = await OwnerSlot.findById(`${ownerId}:${n}`).lean<OwnerSlotDoc>();
+        if (!slot) break;
+        const doc = await findAnywhere(slot.applicationId);
+        if (doc && doc.ownerId === ownerId && doc.status !== 'withdrawn') docs.push(doc);
+      }
+      return docs.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, 100);
     },
 
     /**
@@ -54,13 +147,70 @@ export function createApplicationsRepository(connection: Connection) {
 
     sweepChanges: (before: Date) => versioned.sweep(before),
 
-    /** Ids of applications with outbox entries due by `now`, soonest first (for the relay). */
+    /**
+     * Puts the application in the relay's queue (`outbox_due`), due at `dueAt` or earlier. Call it BEFORE
+     * the versioned change that adds outbox entries: the mark cannot be written atomically with the
+     * application, so it must exist first; the relay removes it only once nothing is pending and the mark
+     * is older than QUEUE_MARK_MARGIN_MS.
+     */
+    async markOutboxDue(appId: string, dueAt: Date): Promise<void> {
+      await OutboxDue.updateOne({ _id: appId }, { $min: { dueAt }, $set: { markedAt: new Date() } }, { upsert: true });
+    },
+
+    /** Ids of applications with outbox entries due by `now`, soonest first: the small queue, not the applications. */
     async findOutboxDue(now: Date, limit: number): Promise<string[]> {
-      const due = await Application.find({ outboxDue: trusted({ $lte: now }) }, { _id: 1 })
-        .sort({ outboxDue: 1 })
+      const due = await OutboxDue.find({ dueAt: trusted({ $lte: now }) }, { _id: 1 })
+        .sort({ dueAt: 1 })
         .limit(limit)
         .lean<{ _id: string }[]>();
       return due.map((d) => d._id);
+    },
+
+    /**
+     * After the relay worked on an application (under its lease): re-reads it and either moves its mark to
+     * the next pending entry or, with nothing pending and the mark older than the margin, removes it. Both
+     * are conditional on the mark being the one read, so a writer's fresh mark is not undone.
+     */
+    async settleOutboxDue(appId: string): Promise<void> {
+      const mark = await OutboxDue.findById(appId).lean<OutboxDueDoc>();
+      if (!mark) return;
+      const doc = await findHot(appId);
+      const pending = (doc?.outbox ?? []).filter((e) => e.state === 'pending').map((e) => new Date(e.nextAt).getTime());
+      const same = { _id: appId, markedAt: mark.markedAt };
+      if (pending.length) {
+        const next = new Date(Math.min(...pending));
+        if (next.getTime() !== new Date(mark.dueAt).getTime()) await OutboxDue.updateOne(same, { $set: { dueAt: next } });
+      } else if (Date.now() - new Date(mark.markedAt).getTime() >= QUEUE_MARK_MARGIN_MS) {
+        await OutboxDue.deleteOne(same);
+      }
+    },
+
+    /**
+     * Safety net for the sweeper: applications with pending entries (`outboxDue` set) but no mark — a mark
+     * removed by a race in FerretDB's unisolated delete — are marked again. A scan, off every hot path.
+     */
+    async remarkOutboxDue(): Promise<number> {
+      const due = await Application.find({ outboxDue: trusted({ $ne: null }) }, { _id: 1, outboxDue: 1 }).lean<
+        { _id: string; outboxDue: Date }[]
+      >();
+      let marked = 0;
+      for (const d of due) {
+        if (await OutboxDue.findById(d._id).lean()) continue;
+        await this.markOutboxDue(d._id, d.outboxDue);
+        marked++;
+      }
+      return marked;
+    },
+
+    /**
+     * Puts the application in these departments' work queues. Call it BEFORE the versioned change that
+     * dispatches their items (same reasoning as markOutboxDue); the queue reader removes a mark once the
+     * department has nothing left on the application and the mark is older than the margin.
+     */
+    async markTaskQueues(appId: string, departments: Iterable<DepartmentCode>, submittedAt: Date): Promise<void> {
+      const markedAt = new Date();
+      for (const department of new Set(departments))
+        await queues[department].updateOne({ _id: appId }, { $set: { submittedAt, markedAt } }, { upsert: true });
     },
 
     /** Deletes a draft; the version is claimed first so a concurrent edit or submit cannot interleave. */
@@ -94,7 +244,9 @@ export function createApplicationsRepository(connection: Connection) {
 
     /**
      * Applications with an item of this department in one of `states`, oldest submission first (a work
-     * queue), after the cursor (the last page's final submittedAt and id).
+     * queue), after the cursor (the last page's final submittedAt and id). Reads the department's queue
+     * (one small document per application it still has work on), then each application by `_id`; marks of
+     * applications the department is done with are removed on the way.
      */
     async findTasks(
       department: DepartmentCode,
@@ -102,20 +254,29 @@ export function createApplicationsRepository(connection: Connection) {
       after: { submittedAt: Date; id: string } | undefined,
       limit: number,
     ): Promise<ApplicationDoc[]> {
-      const inStates = itemsForDepartment(department).map((k) => ({ [`items.${k}.state`]: trusted({ $in: [...states] }) }));
-      const and: Record<string, unknown>[] = [{ $or: inStates }];
-      if (after) {
-        and.push({
-          $or: [
-            { submittedAt: trusted({ $gt: after.submittedAt }) },
-            { submittedAt: after.submittedAt, _id: trusted({ $gt: after.id }) },
-          ],
-        });
+      if (!states.every((s) => QUEUED_STATES.includes(s))) return scanTasks(department, states, after, limit);
+      const Queue = queues[department];
+      const marks = (await Queue.find({}).lean<TaskQueueDoc[]>())
+        .filter(
+          (m) =>
+            !after ||
+            m.submittedAt.getTime() > after.submittedAt.getTime() ||
+            (m.submittedAt.getTime() === after.submittedAt.getTime() && m._id > after.id),
+        )
+        .sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+      const keys = itemsForDepartment(department);
+      const docs: ApplicationDoc[] = [];
+      for (const mark of marks) {
+        if (docs.length >= limit) break;
+        const doc = await findHot(mark._id);
+        if (departmentDone(doc, department)) {
+          if (Date.now() - new Date(mark.markedAt).getTime() >= QUEUE_MARK_MARGIN_MS)
+            await Queue.deleteOne({ _id: mark._id, markedAt: mark.markedAt });
+          continue;
+        }
+        if (doc!.submittedAt && keys.some((k) => doc!.items[k] && states.includes(doc!.items[k]!.state))) docs.push(doc!);
       }
-      return Application.find({ status: trusted({ $nin: ['draft', 'withdrawn'] }), $and: and })
-        .sort({ submittedAt: 1, _id: 1 })
-        .limit(limit)
-        .lean<ApplicationDoc[]>();
+      return docs;
     },
 
     /** Items still with a department (dispatched or accepted) whose deadline is before `before`. */
@@ -127,6 +288,43 @@ export function createApplicationsRepository(connection: Connection) {
       return Application.find({ status: trusted({ $nin: ['draft', 'withdrawn'] }), $or: or })
         .limit(5000)
         .lean<ApplicationDoc[]>();
+    },
+
+    /**
+     * Moves finished applications (every item final, nothing pending in the outbox, untouched since
+     * `before`) to the archive, so the live collection holds what is in flight. The next version is
+     * claimed first, so no writer changes an application while it moves; a move cut short is finished by
+     * the next run (the archive insert is idempotent). The finding is a scan, off every hot path.
+     */
+    async archiveFinished(before: Date, limit: number): Promise<number> {
+      const candidates = await Application.find({ status: 'completed', updatedAt: trusted({ $lt: before }) })
+        .limit(limit)
+        .lean<ApplicationDoc[]>();
+      let moved = 0;
+      for (const doc of candidates) {
+        const finished = Object.entries(doc.items).every(([k, item]) => !item || isFinal(k as never, item.state));
+        if (!finished || doc.outbox.some((e) => e.state === 'pending')) continue;
+        let copy = doc;
+        if (!doc.archivedAt) {
+          const archivedAt = new Date();
+          const claimed = await versioned.updateIfVersion(
+            doc._id,
+            doc.version,
+            { $set: { archivedAt }, $inc: { version: 1 } },
+            { status: 'completed' },
+          );
+          if (!claimed) continue; // changed meanwhile: looked at again next time
+          copy = { ...doc, version: doc.version + 1, archivedAt };
+        }
+        try {
+          await Archive.create(copy);
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+        await Application.deleteOne({ _id: doc._id, version: copy.version });
+        moved++;
+      }
+      return moved;
     },
 
     async audit(...entries: Omit<AuditDoc, '_id'>[]): Promise<void> {

@@ -24,7 +24,7 @@ import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound, validationFailed, type FieldError } from '../../libraries/errors';
 import type { ApplicationDoc, ItemRecord, OutboxEntry } from './application.model';
 import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData } from './application.data';
-import { dispatchReadyItems } from './application.dispatch';
+import { dispatchReadyItems, queuedDepartments } from './application.dispatch';
 import type { ApplicationsRepository } from './applications.repository';
 
 export type ApplicationsDeps = {
@@ -282,6 +282,10 @@ export function createApplicationsService(deps: ApplicationsDeps) {
         updatedAt: now,
         outboxDue: now,
       };
+      // Queue marks go first (they cannot share the versioned write): the relay's, and the work queues of
+      // the departments whose items this submit dispatches.
+      await repo.markOutboxDue(id, now);
+      await repo.markTaskQueues(id, queuedDepartments(items), now);
       const ok = await repo.updateIfVersion(
         id,
         doc.version,

@@ -1,7 +1,7 @@
 import type { IdempotencyStore } from '../../libraries/idempotency';
 import type { ApplicationsRepository } from './applications.repository';
 
-export type SweepResult = { drafts: number; idempotencyKeys: number; changes: number };
+export type SweepResult = { drafts: number; idempotencyKeys: number; changes: number; archived: number; remarked: number };
 
 /**
  * Expiry without TTL indexes (FerretDB has none): abandoned drafts, with the personal data in them, are
@@ -12,8 +12,11 @@ export function createSweeper(deps: {
   repo: ApplicationsRepository;
   idempotency: IdempotencyStore;
   draftRetentionHours: number;
+  /** Finished applications untouched this long move to the archive (default 30 days). */
+  archiveAfterDays?: number;
   now: () => Date;
 }) {
+  const archiveAfterMs = (deps.archiveAfterDays ?? 30) * 86400_000;
   return {
     async sweepOnce(): Promise<SweepResult> {
       const now = deps.now().getTime();
@@ -21,7 +24,10 @@ export function createSweeper(deps: {
       const weekAgo = new Date(now - 7 * 86400_000);
       const idempotencyKeys = await deps.idempotency.sweep(weekAgo);
       const changes = await deps.repo.sweepChanges(weekAgo);
-      return { drafts, idempotencyKeys, changes };
+      // The live collection keeps what is in flight; finished applications move out in bounded batches.
+      const archived = await deps.repo.archiveFinished(new Date(now - archiveAfterMs), 1000);
+      const remarked = await deps.repo.remarkOutboxDue();
+      return { drafts, idempotencyKeys, changes, archived, remarked };
     },
   };
 }

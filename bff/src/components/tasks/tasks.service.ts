@@ -24,7 +24,7 @@ import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound, validationFailed, type FieldError } from '../../libraries/errors';
 import type { ApplicationDoc, ItemRecord, OutboxEntry, TimelineEntry } from '../applications/application.model';
 import { openData, openOutputs, pick, sealOutputs } from '../applications/application.data';
-import { dispatchReadyItems } from '../applications/application.dispatch';
+import { dispatchReadyItems, queuedDepartments } from '../applications/application.dispatch';
 import type { ApplicationsRepository } from '../applications/applications.repository';
 import { SHARED_OUTPUTS, TASK_VIEWS } from './task.views';
 
@@ -301,6 +301,10 @@ export function createTasksService(deps: TasksDeps) {
           });
           set.outboxDue = now;
         }
+        // Queue marks go first (they cannot share the versioned write): the relay's when a notice is added,
+        // and the work queues of departments whose items this change dispatches.
+        if (outbox.length) await repo.markOutboxDue(doc._id, now);
+        if (doc.submittedAt) await repo.markTaskQueues(doc._id, queuedDepartments(items), doc.submittedAt);
         const ok = await repo.updateIfVersion(
           doc._id,
           doc.version,
