@@ -92,6 +92,9 @@ applicationSchema.index({ outboxDue: 1 });
 applicationSchema.index({ 'outbox.state': 1 });
 for (const key of ITEM_KEYS) applicationSchema.index({ [`items.${key}.state`]: 1, [`items.${key}.dueAt`]: 1 });
 
+/** The archive: the same documents, read only by `_id` (owner via their slots, operators), so no other index. */
+export const archivedApplicationSchema = new Schema(applicationSchema.obj, { versionKey: false, minimize: false });
+
 /** One application per newborn per parent pair: the claim's _id is a blind index of who and when. */
 export type NewbornClaimDoc = { _id: string; applicationId: string; createdAt: Date };
 export const newbornClaimSchema = new Schema<NewbornClaimDoc>(

@@ -5,6 +5,7 @@ import { isDuplicateKeyError } from '../../libraries/mongo';
 import { createVersionedWriter } from '../../libraries/versioned';
 import {
   applicationSchema,
+  archivedApplicationSchema,
   auditSchema,
   newbornClaimSchema,
   outboxDueSchema,
@@ -36,7 +37,12 @@ export function createApplicationsRepository(connection: Connection) {
   const Audit = connection.model<AuditDoc>('Audit', auditSchema, 'audit_log');
   const versioned = createVersionedWriter<ApplicationDoc>(connection, Application, 'application_changes');
   // Finished applications move here (sweeper): no hot path reads it; owners and operators still can.
-  const Archive = modelOf<ApplicationDoc>(connection, 'ArchivedApplication', applicationSchema as never, 'applications_archive');
+  const Archive = modelOf<ApplicationDoc>(
+    connection,
+    'ArchivedApplication',
+    archivedApplicationSchema as never,
+    'applications_archive',
+  );
   const OwnerSlot = modelOf<OwnerSlotDoc>(connection, 'ApplicationOwnerSlot', ownerSlotSchema as never, 'application_owners');
   const OutboxDue = modelOf<OutboxDueDoc>(connection, 'OutboxDue', outboxDueSchema as never, 'outbox_due');
   const queues = Object.fromEntries(
@@ -182,6 +188,11 @@ export function createApplicationsRepository(connection: Connection) {
         if (next.getTime() !== new Date(mark.dueAt).getTime()) await OutboxDue.updateOne(same, { $set: { dueAt: next } });
       } else if (Date.now() - new Date(mark.markedAt).getTime() >= QUEUE_MARK_MARGIN_MS) {
         await OutboxDue.deleteOne(same);
+      } else {
+        // Too fresh to remove (its writer may not have applied its change yet): look again after the margin,
+        // out of the way of what is due now.
+        const recheck = new Date(new Date(mark.markedAt).getTime() + QUEUE_MARK_MARGIN_MS);
+        await OutboxDue.updateOne(same, { $set: { dueAt: recheck } });
       }
     },
 
