@@ -31,7 +31,7 @@ async function explain(collection: string, filter: Record<string, unknown>) {
   return db.command({ explain: { find: collection, filter } });
 }
 
-/** Runs every hot path once: submit, progress, my applications, the department queue and an event, a relay round. */
+/** Runs every hot path once: progress, my applications, my notices, the department queue and an event, a relay round. */
 async function hotPaths(): Promise<void> {
   const { token, id } = await submittedApplication(server.url);
   const hospital = await departmentToken(server.url, 'hospital');
@@ -40,6 +40,8 @@ async function hotPaths(): Promise<void> {
   expect(progress.status).toBe(200);
   const mine = await api(server.url, 'GET', '/api/v1/applications', { token });
   expect(mine.status).toBe(200);
+  const notices = await api(server.url, 'GET', '/api/v1/notifications', { token });
+  expect(notices.status).toBe(200);
   const queue = await api(server.url, 'GET', '/api/v1/dept/tasks', { token: hospital });
   expect(queue.body.tasks.map((t: { applicationId: string }) => t.applicationId)).toContain(id);
   const taskId = `${id}.birth_certificate`;

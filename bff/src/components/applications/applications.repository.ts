@@ -31,8 +31,33 @@ const MAX_OWNER_SLOTS = 1000;
 const modelOf = <T>(connection: Connection, name: string, schema: never, collection: string): Model<T> =>
   (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema, collection);
 
+/**
+ * A parent's applications (live or archived) through their owner slots: `_id` look-ups only, so a parent's
+ * list costs the same however many applications the province has. Other components (notices) use it too.
+ */
+export async function findOwnerApplications(connection: Connection, ownerId: string): Promise<ApplicationDoc[]> {
+  const Application = modelOf<ApplicationDoc>(connection, 'Application', applicationSchema as never, 'applications');
+  const Archive = modelOf<ApplicationDoc>(
+    connection,
+    'ArchivedApplication',
+    archivedApplicationSchema as never,
+    'applications_archive',
+  );
+  const OwnerSlot = modelOf<OwnerSlotDoc>(connection, 'ApplicationOwnerSlot', ownerSlotSchema as never, 'application_owners');
+  const docs: ApplicationDoc[] = [];
+  for (let n = 0; n < MAX_OWNER_SLOTS; n++) {
+    const slot = await OwnerSlot.findById(`${ownerId}:${n}`).lean<OwnerSlotDoc>();
+    if (!slot) break;
+    const doc =
+      (await Application.findById(slot.applicationId).lean<ApplicationDoc>()) ??
+      (await Archive.findById(slot.applicationId).lean<ApplicationDoc>());
+    if (doc && doc.ownerId === ownerId) docs.push(doc);
+  }
+  return docs;
+}
+
 export function createApplicationsRepository(connection: Connection) {
-  const Application = connection.model<ApplicationDoc>('Application', applicationSchema, 'applications');
+  const Application = modelOf<ApplicationDoc>(connection, 'Application', applicationSchema as never, 'applications');
   const Claim = connection.model<NewbornClaimDoc>('NewbornClaim', newbornClaimSchema, 'newborn_claims');
   const Audit = connection.model<AuditDoc>('Audit', auditSchema, 'audit_log');
   const versioned = createVersionedWriter<ApplicationDoc>(connection, Application, 'application_changes');
@@ -128,14 +153,10 @@ export function createApplicationsRepository(connection: Connection) {
 
     /** The owner's applications through their slots (`_id` look-ups), newest first, withdrawn ones left out. */
     async listByOwner(ownerId: string): Promise<ApplicationDoc[]> {
-      const docs: ApplicationDoc[] = [];
-      for (let n = 0; n < MAX_OWNER_SLOTS; n++) {
-        const slot = await OwnerSlot.findById(`${ownerId}:${n}`).lean<OwnerSlotDoc>();
-        if (!slot) break;
-        const doc = await findAnywhere(slot.applicationId);
-        if (doc && doc.ownerId === ownerId && doc.status !== 'withdrawn') docs.push(doc);
-      }
-      return docs.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, 100);
+      return (await findOwnerApplications(connection, ownerId))
+        .filter((doc) => doc.status !== 'withdrawn')
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+        .slice(0, 100);
     },
 
     /**
@@ -277,17 +298,22 @@ export function createApplicationsRepository(connection: Connection) {
         .sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
       const keys = itemsForDepartment(department);
       const docs: ApplicationDoc[] = [];
-      for (const mark of marks) {
-        if (docs.length >= limit) break;
-        const doc = await findHot(mark._id);
-        if (departmentDone(doc, department)) {
-          if (Date.now() - new Date(mark.markedAt).getTime() >= QUEUE_MARK_MARGIN_MS)
-            await Queue.deleteOne({ _id: mark._id, markedAt: mark.markedAt });
-          continue;
+      // In order, a few look-ups at a time: only as many as the page still needs.
+      for (let at = 0; at < marks.length && docs.length < limit;) {
+        const chunk = marks.slice(at, at + Math.min(10, limit - docs.length));
+        at += chunk.length;
+        const found = await Promise.all(chunk.map((mark) => findHot(mark._id)));
+        for (const [i, doc] of found.entries()) {
+          if (departmentDone(doc, department)) {
+            const mark = chunk[i];
+            if (Date.now() - new Date(mark.markedAt).getTime() >= QUEUE_MARK_MARGIN_MS)
+              await Queue.deleteOne({ _id: mark._id, markedAt: mark.markedAt });
+            continue;
+          }
+          if (doc!.submittedAt && keys.some((k) => doc!.items[k] && states.includes(doc!.items[k]!.state))) docs.push(doc!);
         }
-        if (doc!.submittedAt && keys.some((k) => doc!.items[k] && states.includes(doc!.items[k]!.state))) docs.push(doc!);
       }
-      return docs;
+      return docs.slice(0, limit);
     },
 
     /** Items still with a department (dispatched or accepted) whose deadline is before `before`. */
