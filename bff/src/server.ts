@@ -80,6 +80,7 @@ export function createComponents(deps: ServerDeps) {
     idempotency,
     draftRetentionHours: config.DRAFT_RETENTION_HOURS,
     archiveAfterDays: config.ARCHIVE_AFTER_DAYS,
+    fullScanIntervalMs: config.ARCHIVE_INTERVAL_MINUTES * 60_000,
     now,
   });
   const sms = smsChannelFromConfig(config);

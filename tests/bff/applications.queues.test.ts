@@ -13,7 +13,7 @@ let server: TestServer;
 let clock = new Date();
 beforeAll(async () => {
   server = await startTestServer(
-    { RELAY_ENABLED: 'false', ARCHIVE_AFTER_DAYS: '30' },
+    { RELAY_ENABLED: 'false', ARCHIVE_AFTER_DAYS: '30', ARCHIVE_INTERVAL_MINUTES: '0' },
     { now: () => clock, calendar: createWorkingCalendar() },
   );
 });

@@ -14,9 +14,14 @@ export function createSweeper(deps: {
   draftRetentionHours: number;
   /** Finished applications untouched this long move to the archive (default 30 days). */
   archiveAfterDays?: number;
+  /** The archive move and the due-queue repair scan the live collection: at most this often (default 1 h). */
+  fullScanIntervalMs?: number;
   now: () => Date;
 }) {
   const archiveAfterMs = (deps.archiveAfterDays ?? 30) * 86400_000;
+  const fullScanIntervalMs = deps.fullScanIntervalMs ?? 3600_000;
+  // Real time, not the business clock: this paces CPU, and the idle cost of the embedded stack counts.
+  let lastFullScan = -Infinity;
   return {
     async sweepOnce(): Promise<SweepResult> {
       const now = deps.now().getTime();
@@ -24,9 +29,14 @@ export function createSweeper(deps: {
       const weekAgo = new Date(now - 7 * 86400_000);
       const idempotencyKeys = await deps.idempotency.sweep(weekAgo);
       const changes = await deps.repo.sweepChanges(weekAgo);
-      // The live collection keeps what is in flight; finished applications move out in bounded batches.
-      const archived = await deps.repo.archiveFinished(new Date(now - archiveAfterMs), 1000);
-      const remarked = await deps.repo.remarkOutboxDue();
+      let archived = 0;
+      let remarked = 0;
+      if (Date.now() - lastFullScan >= fullScanIntervalMs) {
+        lastFullScan = Date.now();
+        // The live collection keeps what is in flight; finished applications move out in bounded batches.
+        archived = await deps.repo.archiveFinished(new Date(now - archiveAfterMs), 1000);
+        remarked = await deps.repo.remarkOutboxDue();
+      }
       return { drafts, idempotencyKeys, changes, archived, remarked };
     },
   };
