@@ -24,6 +24,7 @@ import { AppError, notFound, validationFailed, type FieldError } from '../../lib
 import type { ApplicationDoc, ItemRecord, TimelineEntry } from '../applications/application.model';
 import { noticeEntry } from '../applications/application.notices';
 import { openData, openOutputs, pick } from '../applications/application.data';
+import { queuedDepartments } from '../applications/application.dispatch';
 import type { ApplicationsRepository } from '../applications/applications.repository';
 import { eventEffect } from './events';
 import { SHARED_OUTPUTS, TASK_VIEWS } from './task.views';
@@ -247,6 +248,8 @@ export function createTasksService(deps: TasksDeps) {
               eventLog: { id: event.eventId, itemKey: key, hash },
             },
           },
+          // Work queues of the departments whose items this change dispatches (completing unlocks the next).
+          queues: queuedDepartments(items),
           notices: template
             ? [
                 noticeEntry(
