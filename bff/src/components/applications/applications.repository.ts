@@ -80,7 +80,10 @@ export function createApplicationsRepository(
   const Audit = modelOf<AuditDoc>(connection, 'Audit', auditSchema as never, 'audit_log');
   const versioned = createVersionedWriter<ApplicationDoc>(connection, Application, 'application_changes', {
     ...options,
-    codec: { seal: (text) => crypto.seal(text, 'application_changes'), open: (sealed) => crypto.open(sealed, 'application_changes') },
+    codec: {
+      seal: (text) => crypto.seal(text, 'application_changes'),
+      open: (sealed) => crypto.open(sealed, 'application_changes'),
+    },
   });
   // Finished applications move here (sweeper): no hot path reads it; owners and operators still can.
   const Archive = modelOf<ApplicationDoc>(
