@@ -23,6 +23,17 @@ import {
 } from './components/notifications';
 import { openApiRouter } from './components/openapi';
 import { adminRouter, createTasksService, tasksRouter } from './components/tasks';
+import {
+  attachmentsRouter,
+  createAttachmentsRepository,
+  createAttachmentsService,
+  createGridFsPhotoStore,
+  createPhotoPipeline,
+  taskAttachmentsRouter,
+  watermarkDate,
+} from './components/attachments';
+import { licenceProviderFromConfig } from './providers/licence';
+import type { LicenceProvider } from './providers/licence';
 import { webApp } from './components/web';
 import { createTokenSigner, type Principal } from './libraries/auth';
 import { rateLimit } from './libraries/rate-limit';
@@ -48,6 +59,8 @@ export type ServerDeps = {
   /** Notice channels; outside production the dev adapters (dev inbox) stand in when absent. */
   push?: Pick<PushProvider, 'send'> | null;
   sms?: Pick<SmsProvider, 'send'> | null;
+  /** The shared electronic licence library; from config (LICENCE_PROVIDER) when absent. */
+  licence?: LicenceProvider | null;
 };
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -73,9 +86,25 @@ export function createComponents(deps: ServerDeps) {
     serviceAccounts: parseServiceAccounts(config.DEPT_CLIENTS, config.OPERATOR_CLIENTS, production),
     now,
   });
-  const applications = createApplicationsService({ repo: applicationsRepo, crypto, calendar, guide, now });
-  const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now });
-  const sweeper = createSweeper({ repo: applicationsRepo, idempotency, draftRetentionHours: config.DRAFT_RETENTION_HOURS, now });
+  const attachments = createAttachmentsService({
+    repo: createAttachmentsRepository(connection),
+    applications: applicationsRepo,
+    store: createGridFsPhotoStore(connection, crypto),
+    pipeline: createPhotoPipeline({ concurrency: config.PHOTO_CONCURRENCY, today: watermarkDate(now) }),
+    crypto,
+    licence: deps.licence !== undefined ? deps.licence : licenceProviderFromConfig(config),
+    photoRetentionDays: config.PHOTO_RETENTION_DAYS,
+    now,
+  });
+  const applications = createApplicationsService({ repo: applicationsRepo, crypto, calendar, guide, now, attachments });
+  const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now, attachments });
+  const sweeper = createSweeper({
+    repo: applicationsRepo,
+    idempotency,
+    draftRetentionHours: config.DRAFT_RETENTION_HOURS,
+    now,
+    attachments,
+  });
   const sms = smsChannelFromConfig(config);
   const deliver = createNotifier({
     connection,
@@ -95,6 +124,7 @@ export function createComponents(deps: ServerDeps) {
     idempotency,
     auth,
     applications,
+    attachments,
     tasks,
     applicationsRepo,
     sweeper,
@@ -120,22 +150,20 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
   });
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: `${config.BODY_LIMIT_KB}kb`, encoding: 'utf-8', jsonStrict: true }));
 
+  const parentLimit = rateLimit({
+    max: config.RATE_LIMIT_PARENT_PER_MINUTE,
+    windowMs: 60_000,
+    key: (ctx) => (ctx.state.principal as Principal).sub,
+  });
   const routers: Router[] = [
     healthRouter(connection),
     guideRouter(c.guide),
     openApiRouter(),
     authRouter(c.auth, rateLimit({ max: config.RATE_LIMIT_LOGIN_PER_MINUTE, windowMs: 60_000, key: (ctx) => ctx.ip })),
-    applicationsRouter(
-      c.applications,
-      c.signer,
-      c.idempotency,
-      rateLimit({
-        max: config.RATE_LIMIT_PARENT_PER_MINUTE,
-        windowMs: 60_000,
-        key: (ctx) => (ctx.state.principal as Principal).sub,
-      }),
-    ),
+    applicationsRouter(c.applications, c.signer, c.idempotency, parentLimit),
+    attachmentsRouter(c.attachments, c.signer, c.idempotency, parentLimit),
     tasksRouter(c.tasks, c.signer),
+    taskAttachmentsRouter(c.attachments, c.signer),
     adminRouter(c.tasks, c.signer),
     notificationsRouter({ connection, signer: c.signer }),
     outboxAdminRouter({ connection, signer: c.signer }),

@@ -26,6 +26,7 @@ import type { ApplicationDoc, ItemRecord, OutboxEntry } from './application.mode
 import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData } from './application.data';
 import { dispatchReadyItems } from './application.dispatch';
 import type { ApplicationsRepository } from './applications.repository';
+import type { AttachmentsService } from '../attachments/attachments.service';
 
 export type ApplicationsDeps = {
   repo: ApplicationsRepository;
@@ -33,6 +34,8 @@ export type ApplicationsDeps = {
   calendar: WorkingCalendar;
   guide: Guide;
   now: () => Date;
+  /** Photos (issue 7): submit lists the missing ones, withdraw removes them, resubmit wants the replacements. */
+  attachments?: Pick<AttachmentsService, 'missingFor' | 'deleteForApplication' | 'notReplacedSince'>;
 };
 
 type Obj = Record<string, unknown>;
@@ -240,6 +243,7 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       if (doc.status === 'draft') {
         if (!(await repo.deleteIfVersion(id, ownerId, doc.version)))
           throw new AppError('CONFLICT', '草稿刚刚被修改，请刷新后再试');
+        await deps.attachments?.deleteForApplication(id);
         return;
       }
       const started = Object.values(doc.items).some((item) => item && item.acceptedAt);
@@ -252,6 +256,7 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       });
       if (!ok) throw new AppError('CONFLICT', '申请状态刚刚发生变化，请刷新后再试');
       if (doc.newbornKey) await repo.releaseNewborn(doc.newbornKey, id);
+      await deps.attachments?.deleteForApplication(id);
     },
 
     /**
@@ -262,6 +267,8 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       const doc = await getOwned(ownerId, id);
       if (doc.status !== 'draft') throw new AppError('CONFLICT', '该申请已提交，请勿重复提交', { applicationId: id });
       const input = parseFull(openData(doc.data, crypto));
+      const missingPhotos = (await deps.attachments?.missingFor(id, input as unknown as Obj)) ?? [];
+      if (missingPhotos.length) throw validationFailed(missingPhotos, `还有 ${missingPhotos.length} 项照片材料需要上传，请按提示逐项补充`);
       const now = deps.now();
       const newbornKey = newbornKeyOf(input);
       const holder = await repo.claimNewborn(newbornKey, id, now);
@@ -318,6 +325,8 @@ export function createApplicationsService(deps: ApplicationsDeps) {
               'CONFLICT',
               `“${ITEM_CATALOGUE[itemKey].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，无需重新提交`,
             );
+          const photos = (await deps.attachments?.notReplacedSince(id, item)) ?? [];
+          if (photos.length) throw validationFailed(photos, '请先按退回原因重新上传照片');
           const corrections = (parsed.data.corrections ?? {}) as Obj;
           const merged = mergePatch(openData(doc.data, crypto), corrections);
           const input = parseFull(merged);

@@ -1,7 +1,7 @@
 import type { IdempotencyStore } from '../../libraries/idempotency';
 import type { ApplicationsRepository } from './applications.repository';
 
-export type SweepResult = { drafts: number; idempotencyKeys: number; changes: number };
+export type SweepResult = { drafts: number; idempotencyKeys: number; changes: number; attachments?: number };
 
 /**
  * Expiry without TTL indexes (FerretDB has none): abandoned drafts, with the personal data in them, are
@@ -13,6 +13,8 @@ export function createSweeper(deps: {
   idempotency: IdempotencyStore;
   draftRetentionHours: number;
   now: () => Date;
+  /** Photos of swept or withdrawn drafts and of finished applications past retention (issue 7). */
+  attachments?: { sweep(): Promise<number> };
 }) {
   return {
     async sweepOnce(): Promise<SweepResult> {
@@ -21,7 +23,8 @@ export function createSweeper(deps: {
       const weekAgo = new Date(now - 7 * 86400_000);
       const idempotencyKeys = await deps.idempotency.sweep(weekAgo);
       const changes = await deps.repo.sweepChanges(weekAgo);
-      return { drafts, idempotencyKeys, changes };
+      const attachments = await deps.attachments?.sweep();
+      return { drafts, idempotencyKeys, changes, ...(attachments !== undefined ? { attachments } : {}) };
     },
   };
 }

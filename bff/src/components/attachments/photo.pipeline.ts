@@ -8,7 +8,7 @@
 //      included: sharp writes none unless asked, and we never ask), and a 320 px thumbnail.
 // sharp runs in libuv's thread pool; a small semaphore bounds how many images are in flight at once
 // (each costs up to ~100 MB while decoding), so 20 uploads at once queue instead of exhausting memory.
-import sharp from 'sharp';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { ATTACHMENT_LIMITS, isIdCardKind, type AttachmentKind } from '@birth/shared';
 import { AppError } from '../../libraries/errors';
 import {
@@ -190,7 +190,7 @@ export function createPhotoPipeline(options: PhotoPipelineOptions) {
       throw unsupported('暂不支持 HEIC/HEIF 格式的照片。请在手机“设置 > 相机 > 格式”中选择“兼容性最佳”后重新拍摄，或在相册中将照片导出为 JPG 后上传。');
     if (sniffed === 'gif' || sniffed === 'unknown') throw unsupported(UNSUPPORTED_DETAIL);
     if (hasActiveContent(buf, sniffed)) throw unsupported('该文件中夹带了非图片内容，不能作为证件照片上传。请用手机相机重新拍摄证件后上传原图。');
-    let meta: sharp.Metadata;
+    let meta: Metadata;
     try {
       meta = await sharp(buf, { limitInputPixels: false }).metadata();
     } catch {
@@ -219,7 +219,7 @@ export function createPhotoPipeline(options: PhotoPipelineOptions) {
       if (head.shortSide < QUALITY_THRESHOLDS.minShortSide)
         judgeQuality(kind, { shortSide: head.shortSide, sharpness: Infinity, luminance: 128, rectangleAspect: null });
       return gate.run(async () => {
-        let base: { data: Buffer; info: sharp.OutputInfo };
+        let base: { data: Buffer; info: OutputInfo };
         try {
           base = await sharp(buf, { limitInputPixels: ATTACHMENT_LIMITS.maxPixels, failOn: 'truncated', sequentialRead: true })
             .rotate()

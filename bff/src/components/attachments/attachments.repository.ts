@@ -1,0 +1,78 @@
+import { trusted, type Connection } from 'mongoose';
+import type { ParentRole } from '@birth/shared';
+import { attachmentSchema, licenceChoiceSchema, type AttachmentDoc, type LicenceChoiceDoc } from './attachment.model';
+
+/** Photo metadata and licence choices. Neither is part of the application document: no versioned write. */
+export function createAttachmentsRepository(connection: Connection) {
+  const Attachment = connection.model<AttachmentDoc>('Attachment', attachmentSchema, 'attachments');
+  const LicenceChoice = connection.model<LicenceChoiceDoc>('LicenceChoice', licenceChoiceSchema, 'licence_choices');
+
+  return {
+    /** Stores the record for its kind and returns the one it replaced, if any. */
+    async replace(doc: AttachmentDoc): Promise<AttachmentDoc | null> {
+      return Attachment.findOneAndReplace({ _id: doc._id }, doc, { upsert: true, returnDocument: 'before' }).lean<AttachmentDoc>();
+    },
+
+    async listForApplication(applicationId: string): Promise<AttachmentDoc[]> {
+      return Attachment.find({ applicationId }).lean<AttachmentDoc[]>();
+    },
+
+    async listForApplications(applicationIds: readonly string[]): Promise<AttachmentDoc[]> {
+      if (!applicationIds.length) return [];
+      return Attachment.find({ applicationId: trusted({ $in: [...applicationIds] }) }).lean<AttachmentDoc[]>();
+    },
+
+    async findByAttachmentId(applicationId: string, attachmentId: string): Promise<AttachmentDoc | null> {
+      return Attachment.findOne({ attachmentId, applicationId }).lean<AttachmentDoc>();
+    },
+
+    /** Deletes the record only if it still points at this upload (a newer upload of the kind stays). */
+    async removeIfCurrent(doc: Pick<AttachmentDoc, '_id' | 'attachmentId'>): Promise<boolean> {
+      return (await Attachment.deleteOne({ _id: doc._id, attachmentId: doc.attachmentId })).deletedCount === 1;
+    },
+
+    async attachmentIdsIn(ids: readonly string[]): Promise<Set<string>> {
+      if (!ids.length) return new Set();
+      const docs = await Attachment.find({ attachmentId: trusted({ $in: [...ids] }) }, { attachmentId: 1 }).lean<
+        { attachmentId: string }[]
+      >();
+      return new Set(docs.map((d) => d.attachmentId));
+    },
+
+    async saveLicence(doc: LicenceChoiceDoc): Promise<void> {
+      await LicenceChoice.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    },
+
+    async listLicences(applicationId: string): Promise<LicenceChoiceDoc[]> {
+      return LicenceChoice.find({ applicationId }).lean<LicenceChoiceDoc[]>();
+    },
+
+    async listLicencesFor(applicationIds: readonly string[]): Promise<LicenceChoiceDoc[]> {
+      if (!applicationIds.length) return [];
+      return LicenceChoice.find({ applicationId: trusted({ $in: [...applicationIds] }) }).lean<LicenceChoiceDoc[]>();
+    },
+
+    async removeLicence(applicationId: string, role: ParentRole): Promise<boolean> {
+      return (await LicenceChoice.deleteOne({ _id: `${applicationId}:${role}` })).deletedCount === 1;
+    },
+
+    /** Every record of the application: its photos' metadata (returned, so the bytes can go too) and licence choices. */
+    async removeAllFor(applicationId: string): Promise<AttachmentDoc[]> {
+      const docs = await Attachment.find({ applicationId }).lean<AttachmentDoc[]>();
+      await Attachment.deleteMany({ applicationId });
+      await LicenceChoice.deleteMany({ applicationId });
+      return docs;
+    },
+
+    /** Application ids that have photos or licence choices (for the sweeper). */
+    async applicationIds(): Promise<string[]> {
+      const [a, l] = await Promise.all([
+        Attachment.aggregate<{ _id: string }>([{ $group: { _id: '$applicationId' } }]),
+        LicenceChoice.aggregate<{ _id: string }>([{ $group: { _id: '$applicationId' } }]),
+      ]);
+      return [...new Set([...a, ...l].map((d) => d._id))];
+    },
+  };
+}
+
+export type AttachmentsRepository = ReturnType<typeof createAttachmentsRepository>;
