@@ -42,7 +42,7 @@ function cardSvg(width: number, height: number, aspect: number, share: number): 
   <circle cx="${x + 79 * u}" cy="${y + 19 * u}" r="${6 * u}" fill="#7d8a93"/>
   <rect x="${x + 70 * u}" y="${y + 27 * u}" width="${18 * u}" height="${12 * u}" rx="${5 * u}" fill="#7d8a93"/>
   ${text}
-  <text x="${x + 6 * u}" y="${y + ch - 7 * u}" font-family="monospace" font-size="${5 * u}" fill="#1a1a1a" letter-spacing="${0.6 * u}">公民身份号码 330102199007081234</text>
+  <text x="${x + 6 * u}" y="${y + ch - 7 * u}" font-family="monospace" font-size="${4.2 * u}" fill="#1a1a1a">公民身份号码 330102199007081234</text>
 </svg>`;
 }
 
@@ -68,11 +68,13 @@ export async function cardPhotoRaw(options: CardPhotoOptions = {}): Promise<{ da
   let { data } = await img.raw().toBuffer({ resolveWithObject: true });
   if (options.noise) {
     const n = noiseBuffer(width, height, options.noise);
-    data = Buffer.from(data.map((v, i) => Math.max(0, Math.min(255, v + n[i] - 128))));
+    for (let i = 0; i < data.length; i++) data[i] = Math.max(0, Math.min(255, data[i] + n[i] - 128));
   }
   if (options.brightness !== undefined && options.brightness !== 1) {
-    const k = options.brightness;
-    data = Buffer.from(data.map((v) => Math.max(0, Math.min(255, Math.round(v * k)))));
+    data = await sharp(data, { raw: { width, height, channels: 3 } })
+      .linear(options.brightness, 0)
+      .raw()
+      .toBuffer();
   }
   return { data, width, height };
 }

@@ -252,6 +252,7 @@ export function createPhotoPipeline(options: PhotoPipelineOptions) {
         judgeQuality(kind, measures);
         const marked = await sharp(base.data, raw)
           .composite([{ input: await tileFor(options.today()), tile: true, blend: 'over' }])
+          .removeAlpha()
           .raw()
           .toBuffer();
         // No withMetadata/keepExif/keepMetadata: the output carries no EXIF, no GPS, no ICC, nothing.
