@@ -130,6 +130,9 @@ export const ConfigSchema = z.object({
     .max(3650)
     .default(30)
     .describe('photos of completed applications are deleted this many days after the last change'),
+  SUBMIT_REQUIRES_ID_MATERIALS: bool
+    .default(true)
+    .describe('submit refuses an application whose required ID photos (or shared licences) are missing; off only for tests of other features'),
   LICENCE_PROVIDER: z
     .enum(['dev', 'irs', 'off'])
     .default('dev')

@@ -96,7 +96,14 @@ export function createComponents(deps: ServerDeps) {
     photoRetentionDays: config.PHOTO_RETENTION_DAYS,
     now,
   });
-  const applications = createApplicationsService({ repo: applicationsRepo, crypto, calendar, guide, now, attachments });
+  const applications = createApplicationsService({
+    repo: applicationsRepo,
+    crypto,
+    calendar,
+    guide,
+    now,
+    attachments: config.SUBMIT_REQUIRES_ID_MATERIALS ? attachments : { ...attachments, missingFor: async () => [] },
+  });
   const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now, attachments });
   const sweeper = createSweeper({
     repo: applicationsRepo,
