@@ -245,9 +245,12 @@ export function createAttachmentsService(deps: AttachmentsDeps) {
       try {
         licence = await deps.licence.findIdLicence({ name: name!, idNumber: idNumber! });
       } catch (err) {
-        if (isProviderError(err) && (err.retryable || err.kind === 'invalid_credentials'))
+        // Whatever the library's trouble, the parent can go on with photos; operators see the code in the log.
+        if (isProviderError(err))
           throw new AppError('DEPENDENCY_UNAVAILABLE', '电子证照库暂时无法访问，请稍后再试，或上传身份证正反面照片。', {
-            headers: { 'Retry-After': '30' },
+            headers: { 'Retry-After': err.retryable ? '30' : '3600' },
+            provider: err.provider,
+            providerCode: err.providerCode,
           });
         throw err;
       }
