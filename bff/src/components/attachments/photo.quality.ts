@@ -11,11 +11,12 @@ export const QUALITY_THRESHOLDS = {
   /** Shortest side of the photo as taken (after EXIF rotation), in pixels. Below: too small to read the card's number. */
   minShortSide: 600,
   /**
-   * Variance of the Laplacian of the photo scaled to ANALYSIS_LONG_SIDE px after a 3×3 median (which
-   * removes sensor noise). Sharp synthetic cards score 300–1100 whatever their noise; Gaussian blur σ2
-   * at 1600 px (still readable) 156; σ3 (the number no longer readable) 34–44, with or without noise.
+   * sharpnessOf(): Laplacian variance of the box-smoothed ANALYSIS_LONG_SIDE copy over the image's own
+   * variance, ×1000 (so light and contrast do not move it). Sharp synthetic cards score 28–56 whatever
+   * their noise or light; Gaussian blur σ1.5 at 1600 px 22, σ2 (still readable) 14, σ3 (the number no
+   * longer readable) 5–6 with or without noise, σ5 1.
    */
-  minSharpness: 70,
+  minSharpness: 10,
   /** Mean luminance (0–255). Normal light scores 130–190, ×0.45 (dim but readable) 71, ×0.35 54, ×0.2 32. */
   minLuminance: 60,
   /** Mean luminance above this is washed out (flash glare, over-exposure): ×1.6 scores 208, ×2.2 240. */
@@ -30,8 +31,6 @@ export const QUALITY_THRESHOLDS = {
 
 /** The long side of the greyscale copy the measures run on (so they do not depend on the photo's size). */
 export const ANALYSIS_LONG_SIDE = 800;
-/** The long side of the colour copy the card is looked for in. */
-export const SHAPE_LONG_SIDE = 200;
 
 export type QualityMeasures = {
   shortSide: number;
@@ -59,6 +58,34 @@ export function laplacianVariance(grey: Uint8Array | Buffer, width: number, heig
   if (n === 0) return 0;
   const mean = sum / n;
   return sumSq / n - mean * mean;
+}
+
+/** 3×3 box blur of a greyscale image (edges copied). */
+export function boxBlur3(grey: Uint8Array, width: number, height: number): Uint8Array {
+  const out = Uint8Array.from(grey);
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const a = i - width;
+      const b = i + width;
+      out[i] = (grey[a - 1] + grey[a] + grey[a + 1] + grey[i - 1] + grey[i] + grey[i + 1] + grey[b - 1] + grey[b] + grey[b + 1]) / 9;
+    }
+  }
+  return out;
+}
+
+/**
+ * How sharp the photo is, independent of its brightness and contrast: the variance of the Laplacian of
+ * the box-smoothed image (smoothing takes sensor noise out, which would pass for detail) divided by the
+ * variance of the image itself, ×1000. A dim photo of a sharp card is as sharp as a bright one.
+ */
+export function sharpnessOf(grey: Uint8Array, width: number, height: number): number {
+  const mean = meanOf(grey);
+  let variance = 0;
+  for (let i = 0; i < grey.length; i++) variance += (grey[i] - mean) ** 2;
+  variance /= grey.length || 1;
+  if (variance < 1) return 0; // a blank image has no detail at all
+  return Math.round((laplacianVariance(boxBlur3(grey, width, height), width, height) / variance) * 1000);
 }
 
 export function meanOf(grey: Uint8Array | Buffer): number {
