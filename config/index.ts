@@ -132,11 +132,15 @@ export const ConfigSchema = z.object({
     .describe('photos of completed applications are deleted this many days after the last change'),
   SUBMIT_REQUIRES_ID_MATERIALS: bool
     .default(true)
-    .describe('submit refuses an application whose required ID photos (or shared licences) are missing; off only for tests of other features'),
+    .describe(
+      'submit refuses an application whose required ID photos (or shared licences) are missing; off only for tests of other features',
+    ),
   LICENCE_PROVIDER: z
     .enum(['dev', 'irs', 'off'])
     .default('dev')
-    .describe('shared electronic licence library: dev answers from demo data (not in production), irs calls LICENCE_GATEWAY, off offers no licence'),
+    .describe(
+      'shared electronic licence library: dev answers from demo data (not in production), irs calls LICENCE_GATEWAY, off offers no licence',
+    ),
   LICENCE_GATEWAY: optionalUrl.describe('IRS gateway base URL of the shared licence library, e.g. https://bcdsg.zj.gov.cn:8443'),
   LICENCE_ACCESS_KEY: z.string().optional().describe('IRS access key of the licence library component'),
   LICENCE_SECRET_KEY: z.string().optional().describe('IRS secret key of the licence library component'),

@@ -48,7 +48,9 @@ async function main() {
       verdict = e.code ?? String(err);
       m = e.extra?.measures;
     }
-    rows.push(`| ${name} | ${m?.shortSide ?? '–'} | ${m?.sharpness ?? '–'} | ${m?.luminance ?? '–'} | ${m?.rectangleAspect ?? '–'} | ${verdict} |`);
+    rows.push(
+      `| ${name} | ${m?.shortSide ?? '–'} | ${m?.sharpness ?? '–'} | ${m?.luminance ?? '–'} | ${m?.rectangleAspect ?? '–'} | ${verdict} |`,
+    );
   }
   process.stdout.write(`${rows.join('\n')}\n`);
 }

@@ -37,7 +37,8 @@ function vipsVersion(): string {
 }
 
 async function main() {
-  if (spawnSync('vipsthumbnail', ['--version']).error) throw new Error('vipsthumbnail is missing: apt-get install -y libvips-tools');
+  if (spawnSync('vipsthumbnail', ['--version']).error)
+    throw new Error('vipsthumbnail is missing: apt-get install -y libvips-tools');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'birth-photo-bench-'));
   const input = await cardPhotoJpeg({ width: 4000, height: 3000, noise: 14, orientation: 6, gps: true, quality: 92 });
   const inputPath = path.join(dir, 'in.jpg');
@@ -60,9 +61,13 @@ async function main() {
   let ourGps = true;
   for (let i = 0; i < RUNS; i++) {
     let t = ms();
-    const r = spawnSync('vipsthumbnail', [inputPath, '--size', String(OUTPUT.longSide), '-o', path.join(dir, `ref.jpg[Q=${OUTPUT.quality}]`)], {
-      env: vipsEnv,
-    });
+    const r = spawnSync(
+      'vipsthumbnail',
+      [inputPath, '--size', String(OUTPUT.longSide), '-o', path.join(dir, `ref.jpg[Q=${OUTPUT.quality}]`)],
+      {
+        env: vipsEnv,
+      },
+    );
     if (r.status !== 0) throw new Error(`vipsthumbnail failed: ${r.stderr}`);
     ref.push(ms() - t);
     t = ms();

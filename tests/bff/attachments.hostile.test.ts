@@ -43,29 +43,89 @@ describe('hostile uploads', () => {
   });
 
   const cases: [string, () => Promise<Buffer> | Buffer, { type?: string; filename?: string }, number, string][] = [
-    ['a PNG declaring 50000×50000', async () => withDeclaredSize(await cardPhotoPng({ width: 640, height: 480 }), 50000, 50000), { type: 'image/png' }, 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'a PNG declaring 50000×50000',
+      async () => withDeclaredSize(await cardPhotoPng({ width: 640, height: 480 }), 50000, 50000),
+      { type: 'image/png' },
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
     ['a real 16000×16000 PNG', () => huge, { type: 'image/png' }, 413, 'PAYLOAD_TOO_LARGE'],
     ['a truncated JPEG', () => jpeg.subarray(0, Math.floor(jpeg.length / 2)), {}, 400, 'PHOTO_UNREADABLE'],
-    ['an SVG declared as JPEG', () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="1200"><script>alert(1)</script></svg>'), {}, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'an SVG declared as JPEG',
+      () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="1200"><script>alert(1)</script></svg>'),
+      {},
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['a zero-byte file', () => Buffer.alloc(0), {}, 400, 'BAD_REQUEST'],
-    ['a JPEG with a PHP tail', () => Buffer.concat([jpeg, Buffer.from('<?php system($_GET["c"]); ?>')]), {}, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['a JPEG with an HTML tail', () => Buffer.concat([jpeg, Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>')]), {}, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['an 11 MB file', () => Buffer.concat([jpeg.subarray(0, 3), Buffer.alloc(11 * 1024 * 1024, 7)]), {}, 413, 'PAYLOAD_TOO_LARGE'],
-    ['a GIF renamed .jpg', () => sharp({ create: { width: 800, height: 600, channels: 3, background: '#abc' } }).gif().toBuffer(), { filename: 'card.jpg' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['a PDF', () => Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'), { type: 'application/pdf' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['an iPhone HEIC (HEVC)', () => readFileSync(path.join(__dirname, '../support/photos/hevc.heic')), { type: 'image/heic' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'a JPEG with a PHP tail',
+      () => Buffer.concat([jpeg, Buffer.from('<?php system($_GET["c"]); ?>')]),
+      {},
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a JPEG with an HTML tail',
+      () => Buffer.concat([jpeg, Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>')]),
+      {},
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'an 11 MB file',
+      () => Buffer.concat([jpeg.subarray(0, 3), Buffer.alloc(11 * 1024 * 1024, 7)]),
+      {},
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'a GIF renamed .jpg',
+      () =>
+        sharp({ create: { width: 800, height: 600, channels: 3, background: '#abc' } })
+          .gif()
+          .toBuffer(),
+      { filename: 'card.jpg' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a PDF',
+      () => Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'),
+      { type: 'application/pdf' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'an iPhone HEIC (HEVC)',
+      () => readFileSync(path.join(__dirname, '../support/photos/hevc.heic')),
+      { type: 'image/heic' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
   ];
 
-  test.each(cases)('when the file is %s, then it is refused with a Chinese message and nothing is stored', async (_name, make, options, status, code) => {
-    const res = await uploadPhoto(server.url, token, id, 'mother_id_front', await make(), options);
-    expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
-    expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(res.body.detail).toMatch(/\p{Script=Han}/u);
-    expect(JSON.stringify(res.body)).not.toMatch(/stack|Error:/);
-  });
+  test.each(cases)(
+    'when the file is %s, then it is refused with a Chinese message and nothing is stored',
+    async (_name, make, options, status, code) => {
+      const res = await uploadPhoto(server.url, token, id, 'mother_id_front', await make(), options);
+      expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body.detail).toMatch(/\p{Script=Han}/u);
+      expect(JSON.stringify(res.body)).not.toMatch(/stack|Error:/);
+    },
+  );
 
   test('when the HEIC is refused, then the message says how to switch the camera to JPEG', async () => {
-    const res = await uploadPhoto(server.url, token, id, 'mother_id_front', readFileSync(path.join(__dirname, '../support/photos/hevc.heic')));
+    const res = await uploadPhoto(
+      server.url,
+      token,
+      id,
+      'mother_id_front',
+      readFileSync(path.join(__dirname, '../support/photos/hevc.heic')),
+    );
     expect(res.body.detail).toContain('兼容性最佳');
   });
 
@@ -88,9 +148,14 @@ describe('hostile uploads', () => {
   });
 
   test('when the body is JSON instead of multipart, or has no file, then it says how to upload', async () => {
-    const json = await api(server.url, 'POST', `/api/v1/applications/${id}/attachments`, { token, body: { kind: 'mother_id_front' } });
+    const json = await api(server.url, 'POST', `/api/v1/applications/${id}/attachments`, {
+      token,
+      body: { kind: 'mother_id_front' },
+    });
     expect({ status: json.status, code: json.body.code }).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
-    const noFile = await multipart(server.url, `/api/v1/applications/${id}/attachments`, token, [{ name: 'kind', value: 'mother_id_front' }]);
+    const noFile = await multipart(server.url, `/api/v1/applications/${id}/attachments`, token, [
+      { name: 'kind', value: 'mother_id_front' },
+    ]);
     expect(noFile.status).toBe(400);
     expect(noFile.body.errors).toEqual([{ path: 'file', message: expect.stringContaining('请选择') }]);
   });
@@ -103,10 +168,13 @@ describe('hostile uploads', () => {
     ['of a square thing, not a card', { cardAspect: 1, cardWidthShare: 0.5 }, 'PHOTO_NOT_ID_CARD', '不是身份证'],
   ];
 
-  test.each(quality)('when the photo is %s, then it is 422 with its own code and a message on how to retake it', async (_name, options, code, words) => {
-    const res = await uploadPhoto(server.url, token, id, 'father_id_front', await cardPhotoJpeg(options));
-    expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code });
-    expect(res.body.detail).toContain(words);
-    expect(res.body.detail).toMatch(/请/);
-  });
+  test.each(quality)(
+    'when the photo is %s, then it is 422 with its own code and a message on how to retake it',
+    async (_name, options, code, words) => {
+      const res = await uploadPhoto(server.url, token, id, 'father_id_front', await cardPhotoJpeg(options));
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 422, code });
+      expect(res.body.detail).toContain(words);
+      expect(res.body.detail).toMatch(/请/);
+    },
+  );
 });

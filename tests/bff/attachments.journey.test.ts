@@ -24,9 +24,15 @@ describe('photos through an application', () => {
     return { token, id: res.body.id as string };
   }
   const submit = (token: string, id: string) =>
-    api(server.url, 'POST', `/api/v1/applications/${id}/submit`, { token, headers: { 'idempotency-key': `submit-${id}-${Date.now()}` } });
+    api(server.url, 'POST', `/api/v1/applications/${id}/submit`, {
+      token,
+      headers: { 'idempotency-key': `submit-${id}-${Date.now()}` },
+    });
   const event = (token: string, taskId: string, body: Record<string, unknown>) =>
-    api(server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, { token, body: { eventId: `ev-${Math.random().toString(36).slice(2)}`, ...body } });
+    api(server.url, 'POST', `/api/v1/dept/tasks/${taskId}/events`, {
+      token,
+      body: { eventId: `ev-${Math.random().toString(36).slice(2)}`, ...body },
+    });
 
   async function uploadAll(token: string, id: string, kinds: readonly string[]) {
     const ids: Record<string, string> = {};
@@ -66,23 +72,44 @@ describe('photos through an application', () => {
 
     // After submit a photo can no longer be swapped or deleted.
     expect((await uploadPhoto(server.url, token, id, 'mother_id_front', photo)).status).toBe(409);
-    expect((await api(server.url, 'DELETE', `/api/v1/applications/${id}/attachments/${ids.mother_id_front}`, { token })).status).toBe(409);
+    expect(
+      (await api(server.url, 'DELETE', `/api/v1/applications/${id}/attachments/${ids.mother_id_front}`, { token })).status,
+    ).toBe(409);
 
     const hospital = await departmentToken(server.url, 'hospital');
     const task = await api(server.url, 'GET', `/api/v1/dept/tasks/${id}.birth_certificate`, { token: hospital });
     expect(task.body.attachments.map((a: { kind: string }) => a.kind).sort()).toEqual([...ID_KINDS].sort());
-    expect(task.body.attachments[0]).toEqual({ id: expect.any(String), kind: expect.any(String), kindLabel: expect.any(String), bytes: expect.any(Number), width: 1600, height: 1200 });
-    const hospitalRead = await getBytes(server.url, `/api/v1/dept/tasks/${id}.birth_certificate/attachments/${ids.father_id_front}`, hospital);
+    expect(task.body.attachments[0]).toEqual({
+      id: expect.any(String),
+      kind: expect.any(String),
+      kindLabel: expect.any(String),
+      bytes: expect.any(Number),
+      width: 1600,
+      height: 1200,
+    });
+    const hospitalRead = await getBytes(
+      server.url,
+      `/api/v1/dept/tasks/${id}.birth_certificate/attachments/${ids.father_id_front}`,
+      hospital,
+    );
     expect(hospitalRead.status).toBe(200);
     expect((await sharp(hospitalRead.bytes).metadata()).format).toBe('jpeg');
     // The booklet is the police's business, not the hospital's.
-    expect((await getBytes(server.url, `/api/v1/dept/tasks/${id}.birth_certificate/attachments/${booklet.body.id}`, hospital)).status).toBe(404);
+    expect(
+      (await getBytes(server.url, `/api/v1/dept/tasks/${id}.birth_certificate/attachments/${booklet.body.id}`, hospital)).status,
+    ).toBe(404);
 
     const police = await departmentToken(server.url, 'police');
     // Household registration waits for the birth certificate: not the police's task yet.
-    expect((await getBytes(server.url, `/api/v1/dept/tasks/${id}.hukou_registration/attachments/${ids.mother_id_front}`, police)).status).toBe(404);
+    expect(
+      (await getBytes(server.url, `/api/v1/dept/tasks/${id}.hukou_registration/attachments/${ids.mother_id_front}`, police))
+        .status,
+    ).toBe(404);
     expect((await event(hospital, `${id}.birth_certificate`, { type: 'accept' })).status).toBe(200);
-    expect((await event(hospital, `${id}.birth_certificate`, { type: 'complete', outputs: { certificateNumber: 'Q330000123' } })).status).toBe(200);
+    expect(
+      (await event(hospital, `${id}.birth_certificate`, { type: 'complete', outputs: { certificateNumber: 'Q330000123' } }))
+        .status,
+    ).toBe(200);
 
     const hukou = await api(server.url, 'GET', `/api/v1/dept/tasks/${id}.hukou_registration`, { token: police });
     expect(hukou.body.attachments.map((a: { kind: string }) => a.kind).sort()).toEqual([...ID_KINDS, 'household_booklet'].sort());
@@ -92,13 +119,21 @@ describe('photos through an application', () => {
       expect(read.headers.get('content-type')).toBe('image/jpeg');
     }
     // The police reading through the hospital's task, or an unknown photo: 404.
-    expect((await getBytes(server.url, `/api/v1/dept/tasks/${id}.birth_certificate/attachments/${ids.mother_id_front}`, police)).status).toBe(404);
+    expect(
+      (await getBytes(server.url, `/api/v1/dept/tasks/${id}.birth_certificate/attachments/${ids.mother_id_front}`, police))
+        .status,
+    ).toBe(404);
     expect((await getBytes(server.url, `/api/v1/dept/tasks/${id}.hukou_registration/attachments/nope`, police)).status).toBe(404);
     // Medical insurance needs no photo at all.
     const insurance = await departmentToken(server.url, 'medical_insurance');
-    expect((await getBytes(server.url, `/api/v1/dept/tasks/${id}.medical_insurance/attachments/${ids.mother_id_front}`, insurance)).status).toBe(404);
+    expect(
+      (await getBytes(server.url, `/api/v1/dept/tasks/${id}.medical_insurance/attachments/${ids.mother_id_front}`, insurance))
+        .status,
+    ).toBe(404);
     // No public URL: without a token it is 401.
-    expect((await fetch(`${server.url}/api/v1/dept/tasks/${id}.hukou_registration/attachments/${ids.mother_id_front}`)).status).toBe(401);
+    expect(
+      (await fetch(`${server.url}/api/v1/dept/tasks/${id}.hukou_registration/attachments/${ids.mother_id_front}`)).status,
+    ).toBe(401);
 
     const audit = (await server.components.applicationsRepo.listAudit(id)).filter((a) => a.action === 'attachment.read');
     expect(audit.map((a) => [a.department, a.itemKey, a.fields[0]])).toEqual([
@@ -121,7 +156,9 @@ describe('photos through an application', () => {
     const hospital = await departmentToken(server.url, 'hospital');
     const task = await api(server.url, 'GET', `/api/v1/dept/tasks/${id}.birth_certificate`, { token: hospital });
     expect(task.body.attachments).toEqual([]);
-    expect(task.body.licences.map((l: { role: string; licenceCode: string }) => [l.role, l.licenceCode.startsWith('DEV-ZJ-SFZ-')])).toEqual([
+    expect(
+      task.body.licences.map((l: { role: string; licenceCode: string }) => [l.role, l.licenceCode.startsWith('DEV-ZJ-SFZ-')]),
+    ).toEqual([
       ['mother', true],
       ['father', true],
     ]);
@@ -163,14 +200,20 @@ describe('photos through an application', () => {
     });
     expect(rejected.status).toBe(200);
 
-    const early = await api(server.url, 'POST', `/api/v1/applications/${id}/items/birth_certificate/resubmit`, { token, body: { corrections: {} } });
+    const early = await api(server.url, 'POST', `/api/v1/applications/${id}/items/birth_certificate/resubmit`, {
+      token,
+      body: { corrections: {} },
+    });
     expect(early.status).toBe(400);
     expect(early.body.errors).toEqual([{ path: 'attachments.mother_id_front', message: expect.stringContaining('重新上传') }]);
     // Only the kind the rejection names may be replaced.
     expect((await uploadPhoto(server.url, token, id, 'father_id_front', photo)).status).toBe(409);
     const replacement = await uploadPhoto(server.url, token, id, 'mother_id_front', await cardPhotoJpeg({ noise: 2 }));
     expect(replacement.status).toBe(201);
-    const res = await api(server.url, 'POST', `/api/v1/applications/${id}/items/birth_certificate/resubmit`, { token, body: { corrections: {} } });
+    const res = await api(server.url, 'POST', `/api/v1/applications/${id}/items/birth_certificate/resubmit`, {
+      token,
+      body: { corrections: {} },
+    });
     expect(res.status).toBe(200);
     const task = await api(server.url, 'GET', `/api/v1/dept/tasks/${id}.birth_certificate`, { token: hospital });
     const front = task.body.attachments.find((a: { kind: string }) => a.kind === 'mother_id_front');
@@ -204,7 +247,10 @@ describe('photos through an application', () => {
       expect(await server.connection.collection('licence_choices').countDocuments({ applicationId: id })).toBe(0);
       expect(await server.connection.collection('photo_objects.files').countDocuments({ 'metadata.applicationId': id })).toBe(0);
     }
-    const files = await server.connection.collection('photo_objects.files').find({}, { projection: { _id: 1 } }).toArray();
+    const files = await server.connection
+      .collection('photo_objects.files')
+      .find({}, { projection: { _id: 1 } })
+      .toArray();
     const chunks = await server.connection.collection('photo_objects.chunks').distinct('files_id');
     expect(chunks.map(String).sort()).toEqual(files.map((f) => String(f._id)).sort());
   });
@@ -218,7 +264,9 @@ describe('photos through an application', () => {
       (await getBytes(server.url, `/api/v1/applications/${id}/attachments/${ids.mother_id_front}?size=full`, token)).bytes,
       (await getBytes(server.url, `/api/v1/applications/${id}/attachments/${png.body.id}`, token)).bytes,
     ];
-    const windows = stored.flatMap((b) => [0, 1000, Math.floor(b.length / 2), b.length - 40].map((at) => b.subarray(at, at + 32)));
+    const windows = stored.flatMap((b) =>
+      [0, 1000, Math.floor(b.length / 2), b.length - 40].map((at) => b.subarray(at, at + 32)),
+    );
     windows.push(photo.subarray(0, 32), photo.subarray(5000, 5032));
     const imageStart = [Buffer.from([0xff, 0xd8, 0xff]), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])];
     let scanned = 0;

@@ -29,8 +29,15 @@ describe('shared licence library adapter (IRS gateway)', () => {
       issuer: '杭州市公安局上城分局',
       validUntil: '2036-07-08',
     });
-    expect(fake.requests[0]!.headers).toMatchObject({ 'x-bg-hmac-access-key': CREDS.accessKey, 'x-bg-hmac-algorithm': 'hmac-sha256' });
-    expect(JSON.parse(fake.requests[0]!.body)).toEqual({ licenceType: 'resident_id_card', holderName: '王芳', holderIdNumber: person.idNumber });
+    expect(fake.requests[0]!.headers).toMatchObject({
+      'x-bg-hmac-access-key': CREDS.accessKey,
+      'x-bg-hmac-algorithm': 'hmac-sha256',
+    });
+    expect(JSON.parse(fake.requests[0]!.body)).toEqual({
+      licenceType: 'resident_id_card',
+      holderName: '王芳',
+      holderIdNumber: person.idNumber,
+    });
   });
 
   it('when the library has none for the person, then null (a business answer, not an error)', async () => {
@@ -57,7 +64,11 @@ describe('shared licence library adapter (IRS gateway)', () => {
 
   it('when the library never answers, then a retryable timeout', async () => {
     fake.setNeverAnswer(true);
-    await expectProviderError(adapter({ timeoutMs: 300 }).findIdLicence(person), { kind: 'unavailable', retryable: true, providerCode: 'TIMEOUT' });
+    await expectProviderError(adapter({ timeoutMs: 300 }).findIdLicence(person), {
+      kind: 'unavailable',
+      retryable: true,
+      providerCode: 'TIMEOUT',
+    });
   });
 });
 

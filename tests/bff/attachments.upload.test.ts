@@ -13,7 +13,12 @@ describe('photo upload', () => {
     server = await startTestServer();
     // A phone photo held sideways: stored as 1600×1200 landscape with EXIF "rotate 90° CW" and GPS.
     const upright = await cardPhotoRaw({ width: 1200, height: 1600, noise: 6 });
-    phone = await sharp(await sharp(upright.data, { raw: { width: 1200, height: 1600, channels: 3 } }).rotate(-90).png().toBuffer())
+    phone = await sharp(
+      await sharp(upright.data, { raw: { width: 1200, height: 1600, channels: 3 } })
+        .rotate(-90)
+        .png()
+        .toBuffer(),
+    )
       .jpeg({ quality: 90 })
       .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '30/1 15/1 0/1' } } as never)
       .withMetadata({ orientation: 6 })
@@ -41,7 +46,11 @@ describe('photo upload', () => {
     expect(full.headers.get('content-type')).toBe('image/jpeg');
     expect(full.headers.get('cache-control')).toContain('no-store');
     const meta = await sharp(full.bytes).metadata();
-    expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({ format: 'jpeg', width: 1200, height: 1600 });
+    expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({
+      format: 'jpeg',
+      width: 1200,
+      height: 1600,
+    });
     expect(meta.exif).toBeUndefined();
     expect(meta.icc).toBeUndefined();
     expect(meta.xmp).toBeUndefined();
@@ -114,10 +123,14 @@ describe('photo upload', () => {
     const { token, id } = await draft();
     const up = await uploadPhoto(server.url, token, id, 'mother_id_front', await cardPhotoJpeg());
     const stranger = await loginParent(server.url);
-    expect((await getBytes(server.url, `/api/v1/applications/${id}/attachments/${up.body.id}?size=full`, stranger)).status).toBe(404);
+    expect((await getBytes(server.url, `/api/v1/applications/${id}/attachments/${up.body.id}?size=full`, stranger)).status).toBe(
+      404,
+    );
     expect((await api(server.url, 'GET', `/api/v1/applications/${id}/attachments`, { token: stranger })).status).toBe(404);
     expect((await uploadPhoto(server.url, stranger, id, 'mother_id_front', await cardPhotoJpeg())).status).toBe(404);
-    expect((await api(server.url, 'DELETE', `/api/v1/applications/${id}/attachments/${up.body.id}`, { token: stranger })).status).toBe(404);
+    expect(
+      (await api(server.url, 'DELETE', `/api/v1/applications/${id}/attachments/${up.body.id}`, { token: stranger })).status,
+    ).toBe(404);
     // Their own application does not open someone else's photo either.
     const mine = await draft(stranger);
     expect((await getBytes(server.url, `/api/v1/applications/${mine.id}/attachments/${up.body.id}`, stranger)).status).toBe(404);
@@ -143,5 +156,17 @@ describe('photo upload', () => {
     const res = await uploadPhoto(server.url, token, id, 'selfie', await cardPhotoJpeg());
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ path: 'kind', message: expect.stringContaining('mother_id_front') }]);
+  });
+
+  test('when 20 uploads arrive at once, then all are stored and never more than PHOTO_CONCURRENCY are processed at a time', async () => {
+    const parents = await Promise.all(Array.from({ length: 20 }, () => draft()));
+    const photo = await cardPhotoJpeg({ width: 2000, height: 1500, noise: 6 });
+    const results = await Promise.all(
+      parents.map(({ token, id }) => uploadPhoto(server.url, token, id, 'mother_id_front', photo)),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    const gate = server.components.attachments.photoGate;
+    expect(gate.peak).toBeLessThanOrEqual(server.config.PHOTO_CONCURRENCY);
+    expect({ inFlight: gate.inFlight, queued: gate.queued }).toEqual({ inFlight: 0, queued: 0 });
   });
 });

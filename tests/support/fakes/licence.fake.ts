@@ -24,8 +24,10 @@ export async function startLicenceFake(options: { accessKey: string; secretKey: 
     const dateTime = header(req, 'x-bg-date-time');
     if (accessKey !== options.accessKey) return { status: 401, body: { message: 'Invalid access key' } };
     const when = Date.parse(dateTime);
-    if (Number.isNaN(when) || Math.abs(Date.now() - when) > 90_000) return { status: 401, body: { message: 'Clock skew exceeded' } };
-    if (header(req, 'x-bg-hmac-algorithm').toLowerCase() !== 'hmac-sha256') return { status: 401, body: { message: 'Invalid signature' } };
+    if (Number.isNaN(when) || Math.abs(Date.now() - when) > 90_000)
+      return { status: 401, body: { message: 'Clock skew exceeded' } };
+    if (header(req, 'x-bg-hmac-algorithm').toLowerCase() !== 'hmac-sha256')
+      return { status: 401, body: { message: 'Invalid signature' } };
     const query = Object.keys(req.query)
       .sort()
       .map((k) => `${k}=${req.query[k]}`)
@@ -34,7 +36,8 @@ export async function startLicenceFake(options: { accessKey: string; secretKey: 
       .update(`${req.method.toUpperCase()}\n${req.path}\n${query}\n${accessKey}\n${dateTime}\n`)
       .digest();
     const given = Buffer.from(header(req, 'x-bg-hmac-signature'), 'base64');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 401, body: { message: 'Invalid signature' } };
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { status: 401, body: { message: 'Invalid signature' } };
     return undefined;
   }
 

@@ -52,7 +52,7 @@ function noiseBuffer(width: number, height: number, amplitude: number): Buffer {
   let seed = 0x2f6b1d3;
   for (let i = 0; i < buf.length; i++) {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    buf[i] = 128 + Math.round(((seed >> 8) % 256) / 255 * 2 * amplitude - amplitude);
+    buf[i] = 128 + Math.round((((seed >> 8) % 256) / 255) * 2 * amplitude - amplitude);
   }
   return buf;
 }
@@ -84,7 +84,9 @@ export async function cardPhotoJpeg(
   options: CardPhotoOptions & { orientation?: number; gps?: boolean; quality?: number } = {},
 ): Promise<Buffer> {
   const raw = await cardPhotoRaw(options);
-  let img = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } }).jpeg({ quality: options.quality ?? 90 });
+  let img = sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } }).jpeg({
+    quality: options.quality ?? 90,
+  });
   if (options.gps) {
     img = img.withExif({
       IFD0: { Make: 'TestPhone', Model: 'Ward Camera' },
@@ -98,7 +100,9 @@ export async function cardPhotoJpeg(
 /** A synthetic card photo as PNG (lossless). */
 export async function cardPhotoPng(options: CardPhotoOptions = {}): Promise<Buffer> {
   const raw = await cardPhotoRaw(options);
-  return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } }).png().toBuffer();
+  return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** True when a JPEG carries an EXIF GPS block (the GPS IFD pointer, tag 0x8825). */

@@ -12,10 +12,15 @@ export async function multipart(
 ): Promise<ApiResponse> {
   const form = new FormData();
   for (const p of parts) {
-    if ('file' in p) form.append(p.name, new Blob([new Uint8Array(p.file)], { type: p.type ?? 'image/jpeg' }), p.filename ?? 'photo.jpg');
+    if ('file' in p)
+      form.append(p.name, new Blob([new Uint8Array(p.file)], { type: p.type ?? 'image/jpeg' }), p.filename ?? 'photo.jpg');
     else form.append(p.name, p.value);
   }
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body: form });
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, ...headers },
+    body: form,
+  });
   const text = await res.text();
   const type = res.headers.get('content-type') ?? '';
   return { status: res.status, headers: res.headers, body: type.includes('json') && text ? JSON.parse(text) : text };
@@ -43,7 +48,11 @@ export function uploadPhoto(
 }
 
 /** GETs binary content (a photo) with a bearer token. */
-export async function getBytes(base: string, path: string, token: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+export async function getBytes(
+  base: string,
+  path: string,
+  token: string,
+): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
   const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }

@@ -268,7 +268,8 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       if (doc.status !== 'draft') throw new AppError('CONFLICT', '该申请已提交，请勿重复提交', { applicationId: id });
       const input = parseFull(openData(doc.data, crypto));
       const missingPhotos = (await deps.attachments?.missingFor(id, input as unknown as Obj)) ?? [];
-      if (missingPhotos.length) throw validationFailed(missingPhotos, `还有 ${missingPhotos.length} 项照片材料需要上传，请按提示逐项补充`);
+      if (missingPhotos.length)
+        throw validationFailed(missingPhotos, `还有 ${missingPhotos.length} 项照片材料需要上传，请按提示逐项补充`);
       const now = deps.now();
       const newbornKey = newbornKeyOf(input);
       const holder = await repo.claimNewborn(newbornKey, id, now);

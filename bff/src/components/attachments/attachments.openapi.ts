@@ -5,12 +5,18 @@ const problems = (...codes: number[]) =>
   Object.fromEntries(
     codes.map((c) => [
       String(c),
-      { description: 'problem+json', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+      {
+        description: 'problem+json',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      },
     ]),
   );
 const bearer = (role: string) => ({ security: [{ bearer: [] }], 'x-role': role });
 const param = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
-const jpeg = (description: string) => ({ description, content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } });
+const jpeg = (description: string) => ({
+  description,
+  content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },
+});
 
 const Attachment = z.object({
   id: z.string(),
@@ -50,10 +56,18 @@ export function attachmentsOpenApi() {
           ...bearer('parent'),
           summary:
             'Upload one ID photo or document (multipart: `file` and `kind`); the same kind again replaces the old one. Checked on arrival: too small, blurred, dark, over-exposed or not an ID card is 422 with its own code (PHOTO_TOO_SMALL, PHOTO_BLURRY, PHOTO_TOO_DARK, PHOTO_OVEREXPOSED, PHOTO_NOT_ID_CARD). Stored as a watermarked JPEG without metadata, encrypted. Optional Idempotency-Key.',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 128 } }],
-          requestBody: { required: true, content: { 'multipart/form-data': { schema: { $ref: '#/components/schemas/AttachmentUpload' } } } },
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 128 } },
+          ],
+          requestBody: {
+            required: true,
+            content: { 'multipart/form-data': { schema: { $ref: '#/components/schemas/AttachmentUpload' } } },
+          },
           responses: {
-            201: { description: 'stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/Attachment' } } } },
+            201: {
+              description: 'stored',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Attachment' } } },
+            },
             ...problems(400, 401, 403, 404, 409, 413, 415, 422),
           },
         },
@@ -78,7 +92,10 @@ export function attachmentsOpenApi() {
         },
       },
       '/api/v1/applications/{id}/licences/{role}': {
-        parameters: [param('id'), { name: 'role', in: 'path', required: true, schema: { type: 'string', enum: [...PARENT_ROLES] } }],
+        parameters: [
+          param('id'),
+          { name: 'role', in: 'path', required: true, schema: { type: 'string', enum: [...PARENT_ROLES] } },
+        ],
         put: {
           ...bearer('parent'),
           summary:

@@ -10,7 +10,10 @@ export function createAttachmentsRepository(connection: Connection) {
   return {
     /** Stores the record for its kind and returns the one it replaced, if any. */
     async replace(doc: AttachmentDoc): Promise<AttachmentDoc | null> {
-      return Attachment.findOneAndReplace({ _id: doc._id }, doc, { upsert: true, returnDocument: 'before' }).lean<AttachmentDoc>();
+      return Attachment.findOneAndReplace({ _id: doc._id }, doc, {
+        upsert: true,
+        returnDocument: 'before',
+      }).lean<AttachmentDoc>();
     },
 
     async listForApplication(applicationId: string): Promise<AttachmentDoc[]> {

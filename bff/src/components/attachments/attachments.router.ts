@@ -29,7 +29,10 @@ const upload = multer({
 });
 
 const MULTER_ERRORS: Record<string, AppError> = {
-  LIMIT_FILE_SIZE: new AppError('PAYLOAD_TOO_LARGE', `照片不能超过 ${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB，请用手机相机直接拍摄后上传（不要上传原始 RAW 文件）。`),
+  LIMIT_FILE_SIZE: new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `照片不能超过 ${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB，请用手机相机直接拍摄后上传（不要上传原始 RAW 文件）。`,
+  ),
   LIMIT_FIELD_VALUE: new AppError('PAYLOAD_TOO_LARGE', '表单字段内容过长，只需提交照片文件 file 和照片类型 kind。'),
   LIMIT_FILE_COUNT: new AppError('BAD_REQUEST', '一次只能上传一张照片，请逐张上传。'),
   LIMIT_UNEXPECTED_FILE: new AppError('BAD_REQUEST', '一次只能上传一张照片，照片文件的字段名应为 file。'),
@@ -72,7 +75,10 @@ export function attachmentsRouter(
     const file = req.file;
     const fields = req.body ?? {};
     const kind = parseInput(AttachmentKindInput, fields[UPLOAD_FIELDS.kind], UPLOAD_FIELDS.kind);
-    if (!file) throw new AppError('VALIDATION_FAILED', '请选择要上传的照片', { errors: [{ path: 'file', message: '请选择要上传的照片（字段名 file）。' }] });
+    if (!file)
+      throw new AppError('VALIDATION_FAILED', '请选择要上传的照片', {
+        errors: [{ path: 'file', message: '请选择要上传的照片（字段名 file）。' }],
+      });
     const id = ctx.params.id;
     const owner = principal(ctx).sub;
     const run = async () => ({ status: 201, body: await service.upload(owner, id, kind, file.buffer) });
@@ -100,7 +106,9 @@ export function attachmentsRouter(
   router.get('/attachments/:attachmentId', async (ctx) => {
     const size = ctx.query.size;
     if (size !== undefined && size !== 'full' && size !== 'thumb')
-      throw new AppError('VALIDATION_FAILED', '参数有误', { errors: [{ path: 'query.size', message: 'size 应为 thumb（默认）或 full' }] });
+      throw new AppError('VALIDATION_FAILED', '参数有误', {
+        errors: [{ path: 'query.size', message: 'size 应为 thumb（默认）或 full' }],
+      });
     const { bytes } = await service.read(principal(ctx), ctx.params.id, ctx.params.attachmentId, size === 'full');
     sendImage(ctx, bytes);
   });

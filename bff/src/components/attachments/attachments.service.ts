@@ -108,7 +108,8 @@ export function createAttachmentsService(deps: AttachmentsDeps) {
     const out: Partial<Record<ParentRole, boolean>> = {};
     for (const doc of licences) {
       const idNumber = (data[doc.role] as Obj | undefined)?.idNumber;
-      out[doc.role] = typeof idNumber === 'string' && crypto.blindIndex(idNumber.toUpperCase(), 'licence.idNumber') === doc.idNumberIndex;
+      out[doc.role] =
+        typeof idNumber === 'string' && crypto.blindIndex(idNumber.toUpperCase(), 'licence.idNumber') === doc.idNumberIndex;
     }
     return out;
   }
@@ -149,6 +150,8 @@ export function createAttachmentsService(deps: AttachmentsDeps) {
 
   return {
     view,
+    /** The photo pipeline's gate (images in flight, queued, peak), for tests and metrics. */
+    photoGate: deps.pipeline.gate,
 
     /**
      * Checks, converts, encrypts and stores one photo; the same kind uploaded again replaces the old one.
@@ -221,7 +224,8 @@ export function createAttachmentsService(deps: AttachmentsDeps) {
       const app = await getOwned(ownerId, applicationId);
       const doc = await repo.findByAttachmentId(applicationId, attachmentId);
       if (!doc || doc.ownerId !== ownerId) throw notFound('该照片');
-      if (app.status !== 'draft') throw new AppError('CONFLICT', '申请已提交，照片不能删除；如需更换，请按部门的退回原因重新上传。');
+      if (app.status !== 'draft')
+        throw new AppError('CONFLICT', '申请已提交，照片不能删除；如需更换，请按部门的退回原因重新上传。');
       if (await repo.removeIfCurrent(doc)) await removeObjects([doc]);
     },
 
@@ -300,13 +304,23 @@ export function createAttachmentsService(deps: AttachmentsDeps) {
 
     /** What a task shows of the photos its item needs: kind, id and size, never the bytes. */
     async forTasks(applicationIds: readonly string[], full: boolean) {
-      const [photos, licences] = await Promise.all([repo.listForApplications(applicationIds), repo.listLicencesFor(applicationIds)]);
+      const [photos, licences] = await Promise.all([
+        repo.listForApplications(applicationIds),
+        repo.listLicencesFor(applicationIds),
+      ]);
       return (applicationId: string, itemKey: ItemKey) => {
         const kinds = ITEM_CATALOGUE[itemKey].attachments;
         return {
           attachments: photos
             .filter((p) => p.applicationId === applicationId && kinds.includes(p.kind))
-            .map((p) => ({ id: p.attachmentId, kind: p.kind, kindLabel: ATTACHMENT_KIND_LABELS[p.kind], bytes: p.bytes, width: p.width, height: p.height })),
+            .map((p) => ({
+              id: p.attachmentId,
+              kind: p.kind,
+              kindLabel: ATTACHMENT_KIND_LABELS[p.kind],
+              bytes: p.bytes,
+              width: p.width,
+              height: p.height,
+            })),
           licences: licences
             .filter((l) => l.applicationId === applicationId && ID_KINDS_OF[l.role].some((k) => kinds.includes(k)))
             .map((l) => licenceView(l, full)),
@@ -319,10 +333,12 @@ export function createAttachmentsService(deps: AttachmentsDeps) {
       const dot = taskId.lastIndexOf('.');
       const itemKey = taskId.slice(dot + 1);
       const applicationId = taskId.slice(0, dot);
-      if (dot <= 0 || !isItemKey(itemKey) || ITEM_CATALOGUE[itemKey].department !== principal.department) throw notFound('该照片');
+      if (dot <= 0 || !isItemKey(itemKey) || ITEM_CATALOGUE[itemKey].department !== principal.department)
+        throw notFound('该照片');
       const app = await deps.applications.findById(applicationId);
       const item = app?.items[itemKey];
-      if (!app || app.status === 'draft' || app.status === 'withdrawn' || !item || item.state === 'waiting') throw notFound('该照片');
+      if (!app || app.status === 'draft' || app.status === 'withdrawn' || !item || item.state === 'waiting')
+        throw notFound('该照片');
       const doc = await repo.findByAttachmentId(applicationId, attachmentId);
       if (!doc || !ITEM_CATALOGUE[itemKey].attachments.includes(doc.kind)) throw notFound('该照片');
       const bytes = await store.get(objectIds(attachmentId)[0]);

@@ -103,16 +103,19 @@ export function hasActiveContent(buf: Buffer, format: 'jpeg' | 'png' | 'webp'): 
 }
 
 const unsupported = (detail: string) => new AppError('UNSUPPORTED_MEDIA_TYPE', detail);
-const UNSUPPORTED_DETAIL = '只支持 JPG、PNG 或 WebP 格式的照片，请用手机相机直接拍摄证件后上传（不要上传截图以外的文件、PDF 或动图）';
+const UNSUPPORTED_DETAIL =
+  '只支持 JPG、PNG 或 WebP 格式的照片，请用手机相机直接拍摄证件后上传（不要上传截图以外的文件、PDF 或动图）';
 
 /** A small counting semaphore: at most `limit` holders; the rest wait in order. */
 export function createSemaphore(limit: number) {
   let active = 0;
+  let peak = 0;
   const waiting: (() => void)[] = [];
   return {
     async run<T>(fn: () => Promise<T>): Promise<T> {
       if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
       active++;
+      peak = Math.max(peak, active);
       try {
         return await fn();
       } finally {
@@ -125,6 +128,10 @@ export function createSemaphore(limit: number) {
     },
     get queued() {
       return waiting.length;
+    },
+    /** The most holders there have ever been at once. */
+    get peak() {
+      return peak;
     },
   };
 }
@@ -214,9 +221,12 @@ export function createPhotoPipeline(options: PhotoPipelineOptions) {
     if (buf.length === 0) throw new AppError('BAD_REQUEST', '上传的照片是空文件，请重新选择照片。');
     const sniffed = sniffFormat(buf);
     if (sniffed === 'heic')
-      throw unsupported('暂不支持 HEIC/HEIF 格式的照片。请在手机“设置 > 相机 > 格式”中选择“兼容性最佳”后重新拍摄，或在相册中将照片导出为 JPG 后上传。');
+      throw unsupported(
+        '暂不支持 HEIC/HEIF 格式的照片。请在手机“设置 > 相机 > 格式”中选择“兼容性最佳”后重新拍摄，或在相册中将照片导出为 JPG 后上传。',
+      );
     if (sniffed === 'gif' || sniffed === 'unknown') throw unsupported(UNSUPPORTED_DETAIL);
-    if (hasActiveContent(buf, sniffed)) throw unsupported('该文件中夹带了非图片内容，不能作为证件照片上传。请用手机相机重新拍摄证件后上传原图。');
+    if (hasActiveContent(buf, sniffed))
+      throw unsupported('该文件中夹带了非图片内容，不能作为证件照片上传。请用手机相机重新拍摄证件后上传原图。');
     let meta: Metadata;
     try {
       meta = await sharp(buf, { limitInputPixels: false }).metadata();

@@ -68,7 +68,8 @@ export function boxBlur3(grey: Uint8Array, width: number, height: number): Uint8
       const i = y * width + x;
       const a = i - width;
       const b = i + width;
-      out[i] = (grey[a - 1] + grey[a] + grey[a + 1] + grey[i - 1] + grey[i] + grey[i + 1] + grey[b - 1] + grey[b] + grey[b + 1]) / 9;
+      out[i] =
+        (grey[a - 1] + grey[a] + grey[a + 1] + grey[i - 1] + grey[i] + grey[i + 1] + grey[b - 1] + grey[b] + grey[b + 1]) / 9;
     }
   }
   return out;

@@ -23,12 +23,15 @@ function toBinary(sealed: string): Buffer {
   return Buffer.concat([Buffer.from(iv, 'base64url'), Buffer.from(tag, 'base64url'), Buffer.from(ct, 'base64url')]);
 }
 function fromBinary(bin: Buffer): string {
-  return ['v1', bin.subarray(0, 12), bin.subarray(12, 28), bin.subarray(28)].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  return ['v1', bin.subarray(0, 12), bin.subarray(12, 28), bin.subarray(28)]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
 }
 
 export function createGridFsPhotoStore(connection: Connection, crypto: FieldCrypto, bucketName = 'photo_objects'): PhotoStore {
   const bucket = () => new mongo.GridFSBucket(connection.db!, { bucketName, chunkSizeBytes: 255 * 1024 });
-  const files = () => connection.db!.collection<{ _id: string; uploadDate: Date; metadata?: { attachmentId?: string } }>(`${bucketName}.files`);
+  const files = () =>
+    connection.db!.collection<{ _id: string; uploadDate: Date; metadata?: { attachmentId?: string } }>(`${bucketName}.files`);
 
   return {
     async put(objectId, plain, meta) {

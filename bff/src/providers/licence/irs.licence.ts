@@ -44,7 +44,13 @@ function gatewayRejection(text: string): ProviderError {
   }
   const code = GATEWAY_401[message] ?? 'HTTP_401';
   if (code === 'CLOCK_SKEW_EXCEEDED')
-    return new ProviderError({ provider: PROVIDER, kind: 'bad_request', providerCode: code, retryable: false, hint: 'server clock off by more than 90 s' });
+    return new ProviderError({
+      provider: PROVIDER,
+      kind: 'bad_request',
+      providerCode: code,
+      retryable: false,
+      hint: 'server clock off by more than 90 s',
+    });
   return new ProviderError({ provider: PROVIDER, kind: 'invalid_credentials', providerCode: code, retryable: false });
 }
 
@@ -57,7 +63,10 @@ export function createIrsLicence(config: IrsLicenceConfig): LicenceProvider {
       const url = joinUrl(config.baseUrl, LICENCE_QUERY_PATH);
       const res = await providerFetch(PROVIDER, url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...irsHeaders('POST', url, config.accessKey, config.secretKey, new Date()) },
+        headers: {
+          'content-type': 'application/json',
+          ...irsHeaders('POST', url, config.accessKey, config.secretKey, new Date()),
+        },
         body: JSON.stringify({ licenceType: 'resident_id_card', holderName: name, holderIdNumber: idNumber }),
         timeoutMs: config.timeoutMs,
       });
@@ -67,7 +76,11 @@ export function createIrsLicence(config: IrsLicenceConfig): LicenceProvider {
       if (envelope.success !== true) {
         const code = envelope.errorCode || 'UNSUCCESSFUL';
         if (code === 'L-LICENCE-NOT-FOUND') return null;
-        throw new ProviderError({ provider: PROVIDER, ...(ERRORS[code] ?? { kind: 'unknown', retryable: false }), providerCode: code });
+        throw new ProviderError({
+          provider: PROVIDER,
+          ...(ERRORS[code] ?? { kind: 'unknown', retryable: false }),
+          providerCode: code,
+        });
       }
       const d = envelope.data;
       if (!d) return null;
