@@ -169,4 +169,22 @@ describe('photo upload', () => {
     expect(gate.peak).toBeLessThanOrEqual(server.config.PHOTO_CONCURRENCY);
     expect({ inFlight: gate.inFlight, queued: gate.queued }).toEqual({ inFlight: 0, queued: 0 });
   });
+
+  test('when the OpenAPI document is read, then it documents the multipart body: field names and the kinds', async () => {
+    const doc = (await api(server.url, 'GET', '/api/v1/openapi.json')).body;
+    const post = doc.paths['/api/v1/applications/{id}/attachments'].post;
+    expect(post.requestBody.content['multipart/form-data'].schema.$ref).toBe('#/components/schemas/AttachmentUpload');
+    const upload = doc.components.schemas.AttachmentUpload;
+    expect(upload.required).toEqual(['file', 'kind']);
+    expect(upload.properties.kind.enum).toEqual([
+      'mother_id_front',
+      'mother_id_back',
+      'father_id_front',
+      'father_id_back',
+      'household_booklet',
+      'marriage_certificate',
+    ]);
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '413', '415', '422']));
+    expect(doc.paths['/api/v1/dept/tasks/{taskId}/attachments/{attachmentId}'].get).toBeDefined();
+  });
 });
