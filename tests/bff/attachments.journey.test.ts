@@ -294,4 +294,37 @@ describe('photos through an application', () => {
     }
     expect(scanned).toBeGreaterThan(5);
   });
+
+  test('when a completed application is older than PHOTO_RETENTION_DAYS, then the sweeper deletes its photos, and not before', async () => {
+    let offsetDays = 0;
+    const clocked = await startTestServer(
+      { PHOTO_RETENTION_DAYS: '30' },
+      { now: () => new Date(Date.now() + offsetDays * 86400_000) },
+    );
+    try {
+      const token = await loginParent(clocked.url);
+      const { body } = await api(clocked.url, 'POST', '/api/v1/applications', { token, body: validApplication() });
+      const id = body.id as string;
+      expect((await uploadPhoto(clocked.url, token, id, 'mother_id_front', photo)).status).toBe(201);
+      // Marked completed through the one versioned write path (walking five items through departments is another test's job).
+      const repo = clocked.components.applicationsRepo;
+      const doc = (await repo.findById(id))!;
+      const done = await repo.updateIfVersion(id, doc.version, {
+        $set: { status: 'completed', updatedAt: new Date() },
+        $inc: { version: 1 },
+      });
+      expect(done).toBe(true);
+      const count = () => clocked.connection.collection('attachments').countDocuments({ applicationId: id });
+      offsetDays = 29;
+      await clocked.components.sweeper.sweepOnce();
+      expect(await count()).toBe(1);
+      offsetDays = 31;
+      const swept = await clocked.components.sweeper.sweepOnce();
+      expect(swept.attachments).toBeGreaterThanOrEqual(1);
+      expect(await count()).toBe(0);
+      expect(await clocked.connection.collection('photo_objects.files').countDocuments({ 'metadata.applicationId': id })).toBe(0);
+    } finally {
+      await clocked.close();
+    }
+  });
 });
