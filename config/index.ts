@@ -150,6 +150,34 @@ export const ConfigSchema = z.object({
   ZHELIBAN_GATEWAY: optionalUrl.describe('浙里办 / IRS gateway base URL'),
   ZHELIBAN_ACCESS_KEY: z.string().optional().describe('IRS gateway access key'),
   ZHELIBAN_SECRET_KEY: z.string().optional().describe('IRS gateway secret key'),
+  PHOTO_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(2)
+    .describe('ID photos processed at once per BFF process (each needs up to ~100 MB while decoding); more wait their turn'),
+  PHOTO_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .describe('photos of completed applications are deleted this many days after the last change'),
+  SUBMIT_REQUIRES_ID_MATERIALS: bool
+    .default(true)
+    .describe(
+      'submit refuses an application whose required ID photos (or shared licences) are missing; off only for tests of other features',
+    ),
+  LICENCE_PROVIDER: z
+    .enum(['dev', 'irs', 'off'])
+    .default('dev')
+    .describe(
+      'shared electronic licence library: dev answers from demo data (not in production), irs calls LICENCE_GATEWAY, off offers no licence',
+    ),
+  LICENCE_GATEWAY: optionalUrl.describe('IRS gateway base URL of the shared licence library, e.g. https://bcdsg.zj.gov.cn:8443'),
+  LICENCE_ACCESS_KEY: z.string().optional().describe('IRS access key of the licence library component'),
+  LICENCE_SECRET_KEY: z.string().optional().describe('IRS secret key of the licence library component'),
   SMS_VENDOR: z
     .enum(['dev', 'aliyun', 'tencent', 'off'])
     .default('dev')
@@ -222,6 +250,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(lines.join('; '));
   }
   const c = parsed.data;
+  if (c.LICENCE_PROVIDER === 'irs') {
+    const missing = (['LICENCE_GATEWAY', 'LICENCE_ACCESS_KEY', 'LICENCE_SECRET_KEY'] as const).filter((k) => !c[k]);
+    if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when LICENCE_PROVIDER=irs`).join('; '));
+  }
   const smsProblems = smsConfigProblems(c);
   if (smsProblems.length) throw new ConfigError(smsProblems.join('; '));
   const devKey = (label: string) => createHash('sha256').update(`${DEV_ONLY}:${label}`).digest('base64');

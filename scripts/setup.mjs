@@ -84,11 +84,23 @@ function ensureChromium() {
   sh('apt-get', ['install', '-y', '-q', 'chromium', 'fonts-noto-cjk'], { env });
 }
 
+// The photo benchmark compares against Debian's vipsthumbnail (libvips-tools); the watermark needs CJK fonts.
+function ensureVipsTools() {
+  if (fs.existsSync('/usr/bin/vipsthumbnail') && hasCjkFont()) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) throw new Error('vipsthumbnail is missing: run `sudo apt-get install -y libvips-tools fonts-noto-cjk` once.');
+  log('installing libvips-tools and CJK fonts from Debian (apt-get)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  sh('apt-get', ['update', '-q'], { env });
+  sh('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'libvips-tools', 'fonts-noto-cjk'], { env });
+}
+
 try {
   ensurePackages();
   ensureDatabase();
   ensureH5Build();
   if (purpose === 'test') ensureChromium();
+  if (purpose === 'bench') ensureVipsTools();
 } catch (err) {
   console.error(`[setup] ${err.message}`);
   process.exit(1);

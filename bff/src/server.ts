@@ -23,6 +23,17 @@ import {
 } from './components/notifications';
 import { openApiRouter } from './components/openapi';
 import { adminRouter, createTasksService, tasksRouter } from './components/tasks';
+import {
+  attachmentsRouter,
+  createAttachmentsRepository,
+  createAttachmentsService,
+  createGridFsPhotoStore,
+  createPhotoPipeline,
+  taskAttachmentsRouter,
+  watermarkDate,
+} from './components/attachments';
+import { licenceProviderFromConfig } from './providers/licence';
+import type { LicenceProvider } from './providers/licence';
 import { webApp } from './components/web';
 import { authenticateByDefault, createTokenSigner, type Principal } from './libraries/auth';
 import { rateLimit } from './libraries/rate-limit';
@@ -51,6 +62,8 @@ export type ServerDeps = {
   sms?: Pick<SmsProvider, 'send'> | null;
   /** Test seams of the application writer: delays and crash points after a commit. */
   writerHooks?: WriterHooks;
+  /** The shared electronic licence library; from config (LICENCE_PROVIDER) when absent. */
+  licence?: LicenceProvider | null;
 };
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -76,8 +89,27 @@ export function createComponents(deps: ServerDeps) {
     serviceAccounts: parseServiceAccounts(config.DEPT_CLIENTS, config.OPERATOR_CLIENTS, production),
     now,
   });
-  const applications = createApplicationsService({ repo: applicationsRepo, crypto, calendar, guide, now });
-  const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now });
+  const attachments = createAttachmentsService({
+    repo: createAttachmentsRepository(connection),
+    applications: applicationsRepo,
+    store: createGridFsPhotoStore(connection, crypto),
+    pipeline: createPhotoPipeline({ concurrency: config.PHOTO_CONCURRENCY, today: watermarkDate(now) }),
+    crypto,
+    licence: deps.licence !== undefined ? deps.licence : licenceProviderFromConfig(config),
+    photoRetentionDays: config.PHOTO_RETENTION_DAYS,
+    now,
+  });
+  const applications = createApplicationsService({
+    repo: applicationsRepo,
+    crypto,
+    calendar,
+    guide,
+    now,
+    attachments: config.SUBMIT_REQUIRES_ID_MATERIALS ? attachments : { ...attachments, missingFor: async () => [] },
+    // A withdrawn or swept draft's photos and licence choices go with it.
+    onDraftRemoved: [(id) => attachments.deleteForApplication(id)],
+  });
+  const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now, attachments });
   const sweeper = createSweeper({
     repo: applicationsRepo,
     applications,
@@ -86,6 +118,7 @@ export function createComponents(deps: ServerDeps) {
     archiveAfterDays: config.ARCHIVE_AFTER_DAYS,
     fullScanIntervalMs: config.ARCHIVE_INTERVAL_MINUTES * 60_000,
     now,
+    attachments,
   });
   const sms = smsChannelFromConfig(config);
   const deliver = createNotifier({
@@ -106,6 +139,7 @@ export function createComponents(deps: ServerDeps) {
     idempotency,
     auth,
     applications,
+    attachments,
     tasks,
     applicationsRepo,
     sweeper,
@@ -154,22 +188,20 @@ export const PUBLIC_API_PATHS = [
 /** Every router of the BFF, in the order they are mounted (tests list their routes from here). */
 export function buildRouters(deps: ServerDeps, c: Components): Router[] {
   const { config, connection } = deps;
+  const parentLimit = rateLimit({
+    max: config.RATE_LIMIT_PARENT_PER_MINUTE,
+    windowMs: 60_000,
+    key: (ctx) => (ctx.state.principal as Principal).sub,
+  });
   return [
     healthRouter(connection),
     guideRouter(c.guide),
     openApiRouter(),
     authRouter(c.auth, rateLimit({ max: config.RATE_LIMIT_LOGIN_PER_MINUTE, windowMs: 60_000, key: (ctx) => ctx.ip })),
-    applicationsRouter(
-      c.applications,
-      c.signer,
-      c.idempotency,
-      rateLimit({
-        max: config.RATE_LIMIT_PARENT_PER_MINUTE,
-        windowMs: 60_000,
-        key: (ctx) => (ctx.state.principal as Principal).sub,
-      }),
-    ),
+    applicationsRouter(c.applications, c.signer, c.idempotency, parentLimit),
+    attachmentsRouter(c.attachments, c.signer, c.idempotency, parentLimit),
     tasksRouter(c.tasks, c.signer),
+    taskAttachmentsRouter(c.attachments, c.signer),
     adminRouter(c.tasks, c.signer),
     notificationsRouter({ connection, signer: c.signer }),
     outboxAdminRouter({ connection, signer: c.signer }),

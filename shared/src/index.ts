@@ -9,3 +9,5 @@ export * from './Application';
 export * from './Guide';
 export * from './Department';
 export * from './Auth';
+export * from './Attachment';
+export * from './attachment-kinds';

@@ -1,3 +1,4 @@
+import type { AttachmentKind } from './attachment-kinds';
 import type { ItemState } from './state-table';
 
 export const DEPARTMENT_CODES = ['hospital', 'police', 'medical_insurance', 'social_security'] as const;
@@ -32,7 +33,11 @@ export interface CatalogueItem {
   readonly outputs: readonly string[];
   /** True when a physical document is delivered (mail or pickup) after completion. */
   readonly physical: boolean;
+  /** Photos the department may read for this item (see requiredAttachmentKinds for what submit insists on). */
+  readonly attachments: readonly AttachmentKind[];
 }
+
+const PARENT_IDS = ['mother_id_front', 'mother_id_back', 'father_id_front', 'father_id_back'] as const;
 
 export const ITEM_CATALOGUE: Readonly<Record<ItemKey, CatalogueItem>> = {
   birth_certificate: {
@@ -42,6 +47,7 @@ export const ITEM_CATALOGUE: Readonly<Record<ItemKey, CatalogueItem>> = {
     needs: [],
     outputs: ['certificateNumber'],
     physical: true,
+    attachments: PARENT_IDS,
   },
   vaccination_certificate: {
     key: 'vaccination_certificate',
@@ -50,6 +56,7 @@ export const ITEM_CATALOGUE: Readonly<Record<ItemKey, CatalogueItem>> = {
     needs: ['birth_certificate'],
     outputs: ['certificateNumber'],
     physical: true,
+    attachments: [],
   },
   hukou_registration: {
     key: 'hukou_registration',
@@ -58,6 +65,7 @@ export const ITEM_CATALOGUE: Readonly<Record<ItemKey, CatalogueItem>> = {
     needs: ['birth_certificate'],
     outputs: ['newbornIdNumber', 'hukouBookletNumber'],
     physical: true,
+    attachments: [...PARENT_IDS, 'household_booklet', 'marriage_certificate'],
   },
   medical_insurance: {
     key: 'medical_insurance',
@@ -67,6 +75,7 @@ export const ITEM_CATALOGUE: Readonly<Record<ItemKey, CatalogueItem>> = {
     needs: ['hukou_registration'],
     outputs: ['insuranceNumber'],
     physical: false,
+    attachments: [],
   },
   social_security_card: {
     key: 'social_security_card',
@@ -75,6 +84,7 @@ export const ITEM_CATALOGUE: Readonly<Record<ItemKey, CatalogueItem>> = {
     needs: ['medical_insurance'],
     outputs: ['cardNumber'],
     physical: true,
+    attachments: [],
   },
 };
 

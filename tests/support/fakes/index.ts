@@ -15,3 +15,4 @@ export {
 export { startZhelibanFake, ZHELIBAN_FAKE_PATHS, type ZhelibanFake, type ZhelibanFakeOptions } from './zheliban.fake';
 export { startAliyunSmsFake, type AliyunSmsFake, type AliyunSmsFakeOptions, type AliyunSentSms } from './aliyun-sms.fake';
 export { startTencentSmsFake, type TencentSmsFake, type TencentSmsFakeOptions, type TencentSentSms } from './tencent-sms.fake';
+export { startLicenceFake, LICENCE_FAKE_PATH, type LicenceFake } from './licence.fake';

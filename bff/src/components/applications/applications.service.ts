@@ -27,6 +27,7 @@ import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData } fr
 import { dispatchReadyItems, queuedDepartments } from './application.dispatch';
 import { noticeEntry } from './application.notices';
 import { NEWBORN_CLAIM_LEASE_MS, type ApplicationsRepository } from './applications.repository';
+import type { AttachmentsService } from '../attachments/attachments.service';
 
 export type ApplicationsDeps = {
   repo: ApplicationsRepository;
@@ -36,6 +37,8 @@ export type ApplicationsDeps = {
   calendar: WorkingCalendar;
   guide: Guide;
   now: () => Date;
+  /** Photos (issue 7): submit lists the missing ones, withdraw removes them, resubmit wants the replacements. */
+  attachments?: Pick<AttachmentsService, 'missingFor' | 'deleteForApplication' | 'notReplacedSince'>;
 };
 
 type Obj = Record<string, unknown>;
@@ -297,6 +300,7 @@ export function createApplicationsService(deps: ApplicationsDeps) {
           result: true,
         };
       });
+      await deps.attachments?.deleteForApplication(id);
     },
 
     /** The sweeper: a draft untouched since `before` is removed with its personal data, like a withdrawal. */
@@ -322,7 +326,11 @@ export function createApplicationsService(deps: ApplicationsDeps) {
           if (doc.submitKey === submitKey) return doc;
           throw new AppError('CONFLICT', '该申请已提交，请勿重复提交', { reason: 'ALREADY_SUBMITTED' });
         }
-        const newbornKey = newbornKeyOf(parseFull(openData(doc.data, crypto)));
+        const input = parseFull(openData(doc.data, crypto));
+        const missingPhotos = (await deps.attachments?.missingFor(id, input as unknown as Obj)) ?? [];
+        if (missingPhotos.length)
+          throw validationFailed(missingPhotos, `还有 ${missingPhotos.length} 项照片材料需要上传，请按提示逐项补充`);
+        const newbornKey = newbornKeyOf(input);
         const claim = await holdNewborn(newbornKey, doc);
         const out = await repo.change(id, (d) => {
           if (!d || d.ownerId !== ownerId || d.status === 'withdrawn') throw notFound('该申请');
@@ -402,6 +410,12 @@ export function createApplicationsService(deps: ApplicationsDeps) {
           result: { needs: undefined as string | undefined },
         };
       };
+      // A rejection that points at a photo waits for its replacement.
+      const rejected = (await getOwned(ownerId, id)).items[itemKey];
+      if (rejected) {
+        const photos = (await deps.attachments?.notReplacedSince(id, rejected)) ?? [];
+        if (photos.length) throw validationFailed(photos, '请先按退回原因重新上传照片');
+      }
       let claim: string | undefined;
       for (let round = 0; round < 4; round++) {
         const out = await repo.change(id, (d) => decide(d, claim));

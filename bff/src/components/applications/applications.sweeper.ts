@@ -2,7 +2,14 @@ import type { IdempotencyStore } from '../../libraries/idempotency';
 import type { ApplicationsRepository } from './applications.repository';
 import type { ApplicationsService } from './applications.service';
 
-export type SweepResult = { drafts: number; idempotencyKeys: number; changes: number; archived: number; remarked: number };
+export type SweepResult = {
+  drafts: number;
+  idempotencyKeys: number;
+  changes: number;
+  archived: number;
+  remarked: number;
+  attachments?: number;
+};
 
 /** Applied version claims are kept this long: far beyond any writer's decision age (libraries/versioned.ts). */
 const CLAIM_RETENTION_MS = 10 * 60_000;
@@ -22,6 +29,8 @@ export function createSweeper(deps: {
   /** The archive move and the due-queue repair scan the live collection: at most this often (default 1 h). */
   fullScanIntervalMs?: number;
   now: () => Date;
+  /** Photos of swept or withdrawn drafts and of finished applications past retention (issue 7). */
+  attachments?: { sweep(): Promise<number> };
 }) {
   const archiveAfterMs = (deps.archiveAfterDays ?? 30) * 86400_000;
   const fullScanIntervalMs = deps.fullScanIntervalMs ?? 3600_000;
@@ -45,7 +54,8 @@ export function createSweeper(deps: {
         archived = await deps.repo.archiveFinished(new Date(now - archiveAfterMs), 1000);
         remarked = await deps.repo.remarkOutboxDue();
       }
-      return { drafts, idempotencyKeys, changes, archived, remarked };
+      const attachments = await deps.attachments?.sweep();
+      return { drafts, idempotencyKeys, changes, archived, remarked, ...(attachments !== undefined ? { attachments } : {}) };
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   ResubmitItemInput,
   TokenResponse,
 } from '@birth/shared';
+import { attachmentsOpenApi } from '../attachments/attachments.openapi';
 
 const json = (s: ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
 const body = (ref: string) => ({
@@ -38,6 +39,7 @@ const idParam = (name: string) => ({ name, in: 'path', required: true, schema: {
 
 /** The OpenAPI 3.0 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApi() {
+  const attachments = attachmentsOpenApi();
   return {
     openapi: '3.0.3',
     info: {
@@ -59,6 +61,7 @@ export function buildOpenApi() {
         ApplicationDraftInput: json(ApplicationDraftInput),
         ResubmitItemInput: json(ResubmitItemInput),
         DepartmentEvent: json(DepartmentEvent),
+        ...attachments.schemas,
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'code', 'detail'],
@@ -77,6 +80,7 @@ export function buildOpenApi() {
       },
     },
     paths: {
+      ...attachments.paths,
       '/healthz': { get: { summary: 'The process runs', responses: { 200: ok('ok') } } },
       '/readyz': { get: { summary: 'The database answers', responses: { 200: ok('ready'), ...problems(503) } } },
       '/api/v1/guide': {

@@ -27,11 +27,19 @@ import { openData, openOutputs, pick } from '../applications/application.data';
 import { queuedDepartments } from '../applications/application.dispatch';
 import type { ApplicationsRepository } from '../applications/applications.repository';
 import { eventEffect } from './events';
+import type { AttachmentsService } from '../attachments/attachments.service';
 import { SHARED_OUTPUTS, TASK_VIEWS } from './task.views';
 
 type Obj = Record<string, unknown>;
 
-export type TasksDeps = { repo: ApplicationsRepository; crypto: FieldCrypto; calendar: WorkingCalendar; now: () => Date };
+export type TasksDeps = {
+  repo: ApplicationsRepository;
+  crypto: FieldCrypto;
+  calendar: WorkingCalendar;
+  now: () => Date;
+  /** The photos and licences each task lists (kind, id, size; never bytes). */
+  attachments?: Pick<AttachmentsService, 'forTasks'>;
+};
 
 const taskIdOf = (applicationId: string, itemKey: ItemKey) => `${applicationId}.${itemKey}`;
 function parseTaskId(taskId: string): { applicationId: string; itemKey: ItemKey } | null {
@@ -164,10 +172,14 @@ export function createTasksService(deps: TasksDeps) {
       if (errors.length) throw validationFailed(errors);
       const states = query.status ? [query.status as ItemState] : ACTIVE_STATES;
       const docs = await repo.findTasks(department, states, after, limit);
+      const photos = await deps.attachments?.forTasks(
+        docs.map((d) => d._id),
+        false,
+      );
       const tasks = docs.flatMap((doc) =>
         ITEM_KEYS.filter(
           (k) => ITEM_CATALOGUE[k].department === department && doc.items[k] && states.includes(doc.items[k]!.state),
-        ).map((k) => taskView(doc, k, false)),
+        ).map((k) => ({ ...taskView(doc, k, false), ...photos?.(doc._id, k) })),
       );
       const last = docs[docs.length - 1];
       const nextCursor = docs.length === limit && last?.submittedAt ? encodeCursor(last.submittedAt, last._id) : undefined;
@@ -191,7 +203,8 @@ export function createTasksService(deps: TasksDeps) {
     /** One task with identifiers in clear, for the officer handling it; every such read is audited. */
     async get(principal: Principal, taskId: string) {
       const { doc, itemKey } = await loadTask(principal.department!, taskId);
-      const view = taskView(doc, itemKey, true);
+      const photos = await deps.attachments?.forTasks([doc._id], true);
+      const view = { ...taskView(doc, itemKey, true), ...photos?.(doc._id, itemKey) };
       await repo.audit({
         at: deps.now(),
         actor: principal.sub,
