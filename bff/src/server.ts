@@ -22,6 +22,14 @@ import {
   outboxAdminRouter,
 } from './components/notifications';
 import { openApiRouter } from './components/openapi';
+import {
+  adminRatingsRouter,
+  createRatingsRepository,
+  createRatingsService,
+  departmentRatingsRouter,
+  parentRatingsRouter,
+  skipAnsweredReminders,
+} from './components/ratings';
 import { adminRouter, createTasksService, tasksRouter } from './components/tasks';
 import { webApp } from './components/web';
 import { createTokenSigner, type Principal } from './libraries/auth';
@@ -76,8 +84,19 @@ export function createComponents(deps: ServerDeps) {
   const applications = createApplicationsService({ repo: applicationsRepo, crypto, calendar, guide, now });
   const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now });
   const sweeper = createSweeper({ repo: applicationsRepo, idempotency, draftRetentionHours: config.DRAFT_RETENTION_HOURS, now });
+  const ratingsRepo = createRatingsRepository(connection);
+  const ratings = createRatingsService({
+    repo: ratingsRepo,
+    applications: applicationsRepo,
+    crypto,
+    calendar,
+    now,
+    dayUnit: config.RATING_CASE_DAY_UNIT,
+    callbackDays: config.RATING_CALLBACK_DAYS,
+    feedbackDays: config.RATING_FEEDBACK_DAYS,
+  });
   const sms = smsChannelFromConfig(config);
-  const deliver = createNotifier({
+  const notifier = createNotifier({
     connection,
     crypto,
     now,
@@ -85,6 +104,8 @@ export function createComponents(deps: ServerDeps) {
     sms: deps.sms !== undefined ? deps.sms : sms === 'dev' ? createDevSms({ connection, now }) : (sms?.provider ?? null),
     formats: sms && sms !== 'dev' ? { sms: sms.format } : undefined,
   });
+  // A rating reminder whose stage was rated meanwhile is dropped at delivery.
+  const deliver = skipAnsweredReminders(notifier, ratingsRepo, ratings.stageRatingId);
   const relay = createOutboxRelay({ connection, applications: applicationsRepo, deliver, now, logger: deps.logger });
   return {
     now,
@@ -97,6 +118,8 @@ export function createComponents(deps: ServerDeps) {
     applications,
     tasks,
     applicationsRepo,
+    ratings,
+    ratingsRepo,
     sweeper,
     deliver,
     relay,
@@ -135,6 +158,18 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
         key: (ctx) => (ctx.state.principal as Principal).sub,
       }),
     ),
+    parentRatingsRouter(
+      c.ratings,
+      c.signer,
+      c.idempotency,
+      rateLimit({
+        max: config.RATE_LIMIT_PARENT_PER_MINUTE,
+        windowMs: 60_000,
+        key: (ctx) => (ctx.state.principal as Principal).sub,
+      }),
+    ),
+    departmentRatingsRouter(c.ratings, c.signer),
+    adminRatingsRouter(c.ratings, c.signer),
     tasksRouter(c.tasks, c.signer),
     adminRouter(c.tasks, c.signer),
     notificationsRouter({ connection, signer: c.signer }),

@@ -9,3 +9,4 @@ export * from './Application';
 export * from './Guide';
 export * from './Department';
 export * from './Auth';
+export * from './Rating';

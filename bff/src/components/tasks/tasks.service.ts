@@ -26,6 +26,7 @@ import type { ApplicationDoc, ItemRecord, OutboxEntry, TimelineEntry } from '../
 import { openData, openOutputs, pick, sealOutputs } from '../applications/application.data';
 import { dispatchReadyItems } from '../applications/application.dispatch';
 import type { ApplicationsRepository } from '../applications/applications.repository';
+import { ratingInvitations } from '../ratings';
 import { SHARED_OUTPUTS, TASK_VIEWS } from './task.views';
 
 type Obj = Record<string, unknown>;
@@ -299,6 +300,12 @@ export function createTasksService(deps: TasksDeps) {
             nextAt: now,
             createdAt: now,
           });
+          set.outboxDue = now;
+        }
+        // 好差评 invitations (first 受理, all items done) go out with the change that causes them.
+        const invitations = ratingInvitations(doc, { firstAcceptance: event.type === 'accept', status: deriveApplicationStatus(items) }, now);
+        if (invitations.length) {
+          outbox.push(...invitations);
           set.outboxDue = now;
         }
         const ok = await repo.updateIfVersion(

@@ -1,0 +1,120 @@
+import { trusted, type Connection, type UpdateQuery } from 'mongoose';
+import type { DepartmentCode, RatingCaseStatus } from '@birth/shared';
+import { isDuplicateKeyError } from '../../libraries/mongo';
+import { createVersionedWriter } from '../../libraries/versioned';
+import type { ApplicationDoc } from '../applications/application.model';
+import { applicationModel } from '../notifications/notification.model';
+import { ratingCaseModel, ratingModel, type RatingCaseDoc, type RatingDoc } from './rating.model';
+
+const LIST_LIMIT = 500;
+
+export function createRatingsRepository(connection: Connection) {
+  const Rating = ratingModel(connection);
+  const Case = ratingCaseModel(connection);
+  const Application = applicationModel(connection);
+  const versioned = createVersionedWriter<RatingCaseDoc>(connection, Case, 'rating_case_changes');
+
+  return {
+    /** Inserts a rating; false when one with the same id exists (the stage was already rated). */
+    async insertRating(doc: RatingDoc): Promise<boolean> {
+      try {
+        await Rating.create(doc);
+        return true;
+      } catch (err) {
+        if (isDuplicateKeyError(err)) return false;
+        throw err;
+      }
+    },
+
+    findRating: (id: string) => Rating.findById(id).lean<RatingDoc>(),
+
+    /** The rating's only later change, by its only writer: its effects are in place. */
+    async markEffectsDone(id: string): Promise<void> {
+      await Rating.updateOne({ _id: id }, { $set: { effectsDone: true } });
+    },
+
+    listRatingsOfApplication: (applicationId: string) =>
+      Rating.find({ applicationId }).sort({ createdAt: 1 }).lean<RatingDoc[]>(),
+
+    /** Ratings concerning one department, newest first, before `before` (for paging). */
+    listRatingsOfDepartment: (department: DepartmentCode, before: Date | undefined, limit: number) =>
+      Rating.find({ departments: department, ...(before ? { createdAt: trusted({ $lt: before }) } : {}) })
+        .sort({ createdAt: -1, _id: 1 })
+        .limit(limit)
+        .lean<RatingDoc[]>(),
+
+    /** Stage ratings created in [from, to). */
+    listStageRatingsBetween: (from: Date, to: Date) =>
+      Rating.find({ kind: 'stage', createdAt: trusted({ $gte: from, $lt: to }) }).lean<RatingDoc[]>(),
+
+    /** Stage ratings of these applications, whenever given. */
+    listStageRatingsOf: (applicationIds: string[]) =>
+      applicationIds.length
+        ? Rating.find({ kind: 'stage', applicationId: trusted({ $in: applicationIds }) }).lean<RatingDoc[]>()
+        : Promise.resolve([] as RatingDoc[]),
+
+    /** Ratings whose effects a crashed writer left unfinished. */
+    listUnfinished: (before: Date) =>
+      Rating.find({ effectsDone: false, createdAt: trusted({ $lt: before }) })
+        .limit(LIST_LIMIT)
+        .lean<RatingDoc[]>(),
+
+    /** Inserts a case unless it exists (a retry of the same opening). */
+    async insertCase(doc: RatingCaseDoc): Promise<void> {
+      try {
+        await Case.create(doc);
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
+    },
+
+    findCase: (id: string) => Case.findById(id).lean<RatingCaseDoc>(),
+
+    listCasesOfRating: (ratingId: string) => Case.find({ ratingId }).lean<RatingCaseDoc[]>(),
+    listCasesOfRatings: (ratingIds: string[]) =>
+      ratingIds.length ? Case.find({ ratingId: trusted({ $in: ratingIds }) }).lean<RatingCaseDoc[]>() : Promise.resolve([]),
+    listCasesOfApplication: (applicationId: string) => Case.find({ applicationId }).lean<RatingCaseDoc[]>(),
+
+    listCases(filter: { department?: DepartmentCode; statuses?: readonly RatingCaseStatus[]; openedFrom?: Date; openedTo?: Date }) {
+      const q: Record<string, unknown> = {};
+      if (filter.department) q.department = filter.department;
+      if (filter.statuses) q.status = trusted({ $in: [...filter.statuses] });
+      if (filter.openedFrom || filter.openedTo)
+        q.openedAt = trusted({
+          ...(filter.openedFrom ? { $gte: filter.openedFrom } : {}),
+          ...(filter.openedTo ? { $lt: filter.openedTo } : {}),
+        });
+      return Case.find(q).sort({ openedAt: -1, _id: 1 }).limit(LIST_LIMIT).lean<RatingCaseDoc[]>();
+    },
+
+    listCasesWithPendingNotices: (before: Date) =>
+      Case.find({ noticesPending: true, updatedAt: trusted({ $lt: before }) })
+        .limit(LIST_LIMIT)
+        .lean<RatingCaseDoc[]>(),
+
+    /** The one way a case changes (see RatingCaseDoc). False when another writer got there first. */
+    updateCaseIfVersion: (id: string, version: number, update: UpdateQuery<RatingCaseDoc>) =>
+      versioned.updateIfVersion(id, version, update),
+
+    sweepCaseChanges: (before: Date) => versioned.sweep(before),
+
+    /**
+     * Applications whose rating invitation fell in [from, to): accepted (first 受理) then, or every item
+     * finished since `from` (checked in code from the items). Read-only, for statistics.
+     */
+    listInvitedApplications: (from: Date, to: Date) =>
+      Application.find(
+        {
+          $or: [
+            { acceptedAt: trusted({ $gte: from, $lt: to }) },
+            { status: 'completed', updatedAt: trusted({ $gte: from }) },
+          ],
+        },
+        { _id: 1, status: 1, acceptedAt: 1, items: 1 },
+      )
+        .limit(100_000)
+        .lean<Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>[]>(),
+  };
+}
+
+export type RatingsRepository = ReturnType<typeof createRatingsRepository>;
