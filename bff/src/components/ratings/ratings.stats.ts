@@ -60,7 +60,12 @@ export function computeRatingStats(input: RatingStatsInput) {
   const counts = (r: RatingDoc, d: DepartmentCode) => !upheld.has(`${r._id}|${d}`);
   const inPeriod = (d?: Date | null) => !!d && new Date(d) >= from && new Date(d) < to;
 
-  const invited = input.applications.filter((a) => inPeriod(a.acceptedAt) || inPeriod(completedAt(a)));
+  // An item was up for rating in the period if the application's 受理 invitation fell in it and the item had
+  // been accepted, or the whole application was finished in it.
+  const finishedInPeriod = new Map(input.applications.map((a) => [a._id, inPeriod(completedAt(a))]));
+  const invitedFor = (a: InvitedApplication, k: ItemKey) =>
+    !!a.items[k] && (finishedInPeriod.get(a._id) || (inPeriod(a.acceptedAt) && !!a.items[k]!.acceptedAt));
+  const invited = input.applications.filter((a) => ITEM_KEYS.some((k) => invitedFor(a, k)));
   const ratedBy = new Map<string, RatingDoc[]>();
   for (const r of input.ratingsOfInvited) ratedBy.set(r.applicationId, [...(ratedBy.get(r.applicationId) ?? []), r]);
 
@@ -90,7 +95,7 @@ export function computeRatingStats(input: RatingStatsInput) {
 
   const departments = DEPARTMENT_CODES.map((d) => {
     const ratings = input.ratings.filter((r) => r.departments.includes(d) && counts(r, d));
-    const apps = invited.filter((a) => ITEM_KEYS.some((k) => a.items[k]?.department === d));
+    const apps = invited.filter((a) => ITEM_KEYS.some((k) => ITEM_CATALOGUE[k].department === d && invitedFor(a, k)));
     return {
       department: d,
       departmentName: DEPARTMENTS[d].name,
@@ -104,7 +109,7 @@ export function computeRatingStats(input: RatingStatsInput) {
   const items = ITEM_KEYS.map((k: ItemKey) => {
     const d = ITEM_CATALOGUE[k].department;
     const ratings = input.ratings.filter((r) => r.items.includes(k) && counts(r, d));
-    const apps = invited.filter((a) => a.items[k]);
+    const apps = invited.filter((a) => invitedFor(a, k));
     return {
       itemKey: k,
       itemName: ITEM_CATALOGUE[k].name,
@@ -124,7 +129,8 @@ export function computeRatingStats(input: RatingStatsInput) {
     definitions: {
       good: '好评：非常满意、满意、基本满意',
       bad: '差评：不满意、非常不满意',
-      ratedShare: '期间内受理或全部办结（收到评价邀请）的申请中，已有评价的比例',
+      ratedShare:
+        '期间内收到评价邀请的申请（受理邀请：该部门事项已受理；办结邀请：全部事项已办结）中，已有涉及该部门（事项）评价的比例',
       excludedByAppeal: '申诉成立、不计入该部门统计的评价数',
     },
     overall: {
