@@ -86,7 +86,13 @@ export const ConfigSchema = z.object({
     .enum(['calendar', 'working'])
     .default('calendar')
     .describe('bad-rating case deadlines count calendar days (as Zhejiang reports them) or working days'),
-  RATING_CALLBACK_DAYS: z.coerce.number().int().min(1).max(30).default(1).describe('a bad rating is called back within this many days'),
+  RATING_CALLBACK_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .default(1)
+    .describe('a bad rating is called back within this many days'),
   RATING_FEEDBACK_DAYS: z.coerce
     .number()
     .int()

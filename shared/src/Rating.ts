@@ -173,13 +173,7 @@ export const RATING_CASE_EVENT_LABELS: Readonly<Record<RatingCaseEventType, stri
   appeal: '申诉',
 };
 
-export const RATING_CASE_STATUSES = [
-  'awaiting_callback',
-  'rectifying',
-  'feedback_given',
-  'closed',
-  'appeal_upheld',
-] as const;
+export const RATING_CASE_STATUSES = ['awaiting_callback', 'rectifying', 'feedback_given', 'closed', 'appeal_upheld'] as const;
 export type RatingCaseStatus = (typeof RATING_CASE_STATUSES)[number];
 export const RATING_CASE_STATUS_LABELS: Readonly<Record<RatingCaseStatus, string>> = {
   awaiting_callback: '待回访',
@@ -214,10 +208,7 @@ export type CallBackEvent = z.infer<typeof CallBackEvent>;
 export const RectifyEvent = strict({ ...caseEvent('rectify'), measures: text('整改措施', { max: 1000 }) }, '整改事件');
 export type RectifyEvent = z.infer<typeof RectifyEvent>;
 
-export const FeedbackEvent = strict(
-  { ...caseEvent('feedback'), message: text('给评价人的整改反馈', { max: 1000 }) },
-  '反馈事件',
-);
+export const FeedbackEvent = strict({ ...caseEvent('feedback'), message: text('给评价人的整改反馈', { max: 1000 }) }, '反馈事件');
 export type FeedbackEvent = z.infer<typeof FeedbackEvent>;
 
 export const AppealEvent = strict(

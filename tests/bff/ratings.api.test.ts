@@ -2,7 +2,17 @@
 // per stage, every bad field at once in Chinese, text kept inert, departments kept to their own ratings and
 // never the rater, appeals decided by operators.
 import { loginParent, operatorToken, submittedApplication } from '../support/fixtures';
-import { acceptedApplication, applicationFor, caseEvent, completedApplication, deptToken, drain, itemEvent, noticesOf, rate } from '../support/ratings';
+import {
+  acceptedApplication,
+  applicationFor,
+  caseEvent,
+  completedApplication,
+  deptToken,
+  drain,
+  itemEvent,
+  noticesOf,
+  rate,
+} from '../support/ratings';
 import { api, startTestServer, type TestServer } from '../support/test-server';
 
 jest.setTimeout(120_000);
@@ -96,7 +106,11 @@ describe('POST /api/v1/applications/:id/ratings', () => {
     expect(notJson.status).toBe(415);
     // An item the application does not have.
     const small = await acceptedApplication(server.url, ['birth_certificate']);
-    const missing = await rate(server.url, small.token, small.id, { stage: 'accepted', level: 'satisfied', items: ['hukou_registration'] });
+    const missing = await rate(server.url, small.token, small.id, {
+      stage: 'accepted',
+      level: 'satisfied',
+      items: ['hukou_registration'],
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([{ path: 'items.0', message: expect.stringContaining('出生户口登记') }]);
     // Nothing was stored by the refused attempts.
@@ -140,7 +154,21 @@ describe('departments and operators', () => {
     const seen = list.body.ratings.find((r: { ratingId: string }) => r.ratingId === rated.body.id);
     expect(seen).toMatchObject({ level: 'very_dissatisfied', items: [{ key: 'birth_certificate', name: '出生医学证明' }] });
     expect(Object.keys(seen).sort()).toEqual(
-      ['bad', 'caseId', 'caseStatus', 'comment', 'createdAt', 'items', 'kind', 'level', 'levelLabel', 'ratingId', 'stage', 'stageLabel', 'tags'].sort(),
+      [
+        'bad',
+        'caseId',
+        'caseStatus',
+        'comment',
+        'createdAt',
+        'items',
+        'kind',
+        'level',
+        'levelLabel',
+        'ratingId',
+        'stage',
+        'stageLabel',
+        'tags',
+      ].sort(),
     );
     const text = JSON.stringify(list.body);
     expect(text).not.toContain(id);
@@ -150,7 +178,12 @@ describe('departments and operators', () => {
     for (const path of [`/api/v1/dept/ratings/cases/${caseId}`, `/api/v1/dept/ratings/cases/${caseId}/contact`]) {
       expect((await api(server.url, 'GET', path, { token: police })).status).toBe(404);
     }
-    const policeEvent = await caseEvent(server.url, 'police', caseId, { eventId: 'police-try-1', type: 'call_back', reached: true, note: '试图回访' });
+    const policeEvent = await caseEvent(server.url, 'police', caseId, {
+      eventId: 'police-try-1',
+      type: 'call_back',
+      reached: true,
+      note: '试图回访',
+    });
     expect(policeEvent.status).toBe(404);
     expect(await server.components.applicationsRepo.listAudit(id)).not.toContainEqual(
       expect.objectContaining({ action: 'rating.callback_contact' }),
@@ -169,7 +202,11 @@ describe('departments and operators', () => {
     const cases = await api(server.url, 'GET', '/api/v1/dept/ratings/cases', { token: hospital });
     const caseId = cases.body.cases.find((c: { ratingId: string }) => c.ratingId === rated.body.id).caseId;
 
-    const badAppeal = await caseEvent(server.url, 'hospital', caseId, { eventId: 'appeal-bad-1', type: 'appeal', reason: 'because' });
+    const badAppeal = await caseEvent(server.url, 'hospital', caseId, {
+      eventId: 'appeal-bad-1',
+      type: 'appeal',
+      reason: 'because',
+    });
     expect(badAppeal.status).toBe(400);
     expect(badAppeal.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['note', 'reason']);
     const appeal = await caseEvent(server.url, 'hospital', caseId, {
@@ -180,7 +217,12 @@ describe('departments and operators', () => {
     });
     expect(appeal.status).toBe(200);
     expect(appeal.body.appeal).toMatchObject({ state: 'pending', reasonLabel: '误评（评价内容与实际办理不符）' });
-    const again = await caseEvent(server.url, 'hospital', caseId, { eventId: `appeal2-${caseId.slice(3, 15)}`, type: 'appeal', reason: 'other', note: '再次申诉' });
+    const again = await caseEvent(server.url, 'hospital', caseId, {
+      eventId: `appeal2-${caseId.slice(3, 15)}`,
+      type: 'appeal',
+      reason: 'other',
+      note: '再次申诉',
+    });
     expect(again.status).toBe(409);
 
     const operator = await operatorToken(server.url);
@@ -211,13 +253,20 @@ describe('departments and operators', () => {
     const parentView = await api(server.url, 'GET', `/api/v1/applications/${id}/ratings`, { token });
     expect(parentView.body.stages[1].cases[0]).toMatchObject({ appealUpheld: true, status: 'appeal_upheld' });
     // Once upheld, the department no longer acts on it.
-    const late = await caseEvent(server.url, 'hospital', caseId, { eventId: `cb-after-${caseId.slice(3, 12)}`, type: 'call_back', reached: true, note: '回访' });
+    const late = await caseEvent(server.url, 'hospital', caseId, {
+      eventId: `cb-after-${caseId.slice(3, 12)}`,
+      type: 'call_back',
+      reached: true,
+      note: '回访',
+    });
     expect(late.status).toBe(409);
   });
 
   test('When an operator lists cases with a bad filter, then 400 names each parameter', async () => {
     const operator = await operatorToken(server.url);
-    const res = await api(server.url, 'GET', '/api/v1/admin/ratings/cases?status=lost&department=army&overdue=maybe', { token: operator });
+    const res = await api(server.url, 'GET', '/api/v1/admin/ratings/cases?status=lost&department=army&overdue=maybe', {
+      token: operator,
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['query.status', 'query.department', 'query.overdue']);
     const stats = await api(server.url, 'GET', '/api/v1/admin/ratings/stats?from=2026-05-01&to=yesterday', { token: operator });

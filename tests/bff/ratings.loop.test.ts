@@ -93,9 +93,17 @@ describe('好差评: the whole loop', () => {
     ]);
 
     // Out of order is 409 with what is allowed; then call back, rectify, feed back.
-    const tooSoon = await caseEvent(server.url, 'hospital', caseId, { eventId: 'fb-too-soon-1', type: 'feedback', message: '已整改' });
+    const tooSoon = await caseEvent(server.url, 'hospital', caseId, {
+      eventId: 'fb-too-soon-1',
+      type: 'feedback',
+      message: '已整改',
+    });
     expect(tooSoon.status).toBe(409);
-    expect(tooSoon.body).toMatchObject({ code: 'CONFLICT', currentStatus: 'awaiting_callback', allowedEvents: ['call_back', 'appeal'] });
+    expect(tooSoon.body).toMatchObject({
+      code: 'CONFLICT',
+      currentStatus: 'awaiting_callback',
+      allowedEvents: ['call_back', 'appeal'],
+    });
     const call = { eventId: `cb-${caseId.slice(3, 15)}`, type: 'call_back', reached: true, note: '已电话回访，家长反映寄送慢。' };
     expect((await caseEvent(server.url, 'hospital', caseId, call)).status).toBe(200);
     const replay = await caseEvent(server.url, 'hospital', caseId, call);
@@ -131,7 +139,12 @@ describe('好差评: the whole loop', () => {
     expect(completedStage.cases[0].feedback.message).toContain('当日寄出');
 
     // One 追评, a second refused; the case closes.
-    const followUp = await rate(server.url, token, id, { stage: 'follow_up', of: 'completed', level: 'satisfied', tags: ['efficient'] });
+    const followUp = await rate(server.url, token, id, {
+      stage: 'follow_up',
+      of: 'completed',
+      level: 'satisfied',
+      tags: ['efficient'],
+    });
     expect(followUp.status).toBe(201);
     expect(followUp.body).toMatchObject({ kind: 'follow_up', stage: 'completed', levelLabel: '满意' });
     const second = await rate(server.url, token, id, { stage: 'follow_up', of: 'completed', level: 'very_satisfied' });
@@ -161,7 +174,9 @@ describe('好差评: the whole loop', () => {
     const reminders = (await noticesOf(server, unanswered.id)).filter((n) => n.template === 'rating_reminder');
     expect(reminders.map((n) => n.title)).toEqual(['您还没有评价出生“一件事”受理服务']);
     expect(await templatesOf(answered.id)).not.toContain('rating_reminder');
-    const entry = (await server.components.applicationsRepo.findById(answered.id))!.outbox.find((e) => e.template === 'rating_reminder')!;
+    const entry = (await server.components.applicationsRepo.findById(answered.id))!.outbox.find(
+      (e) => e.template === 'rating_reminder',
+    )!;
     expect(entry.state).toBe('done'); // dropped at delivery, not retried
 
     advance(7 * DAY);
@@ -186,7 +201,12 @@ describe('好差评: the whole loop', () => {
       feedbackOverdue: false,
     });
 
-    await caseEvent(server.url, 'hospital', caseId, { eventId: `cb-late-${caseId.slice(3, 12)}`, type: 'call_back', reached: false, note: '未接通，已发短信' });
+    await caseEvent(server.url, 'hospital', caseId, {
+      eventId: `cb-late-${caseId.slice(3, 12)}`,
+      type: 'call_back',
+      reached: false,
+      note: '未接通，已发短信',
+    });
     const called = await api(server.url, 'GET', '/api/v1/admin/ratings/cases?status=rectifying', { token: operator });
     expect(called.body.cases.find((c: { caseId: string }) => c.caseId === caseId)).toMatchObject({ overdue: false });
 

@@ -2,7 +2,15 @@
 // one rating removed by an upheld appeal, one rating touching two departments.
 import { createWorkingCalendar } from '@birth/shared';
 import { operatorToken, submittedApplication } from '../support/fixtures';
-import { acceptedApplication, applicationFor, caseEvent, completedApplication, deptToken, itemEvent, rate } from '../support/ratings';
+import {
+  acceptedApplication,
+  applicationFor,
+  caseEvent,
+  completedApplication,
+  deptToken,
+  itemEvent,
+  rate,
+} from '../support/ratings';
 import { api, startTestServer, type TestServer } from '../support/test-server';
 
 jest.setTimeout(120_000);
@@ -43,7 +51,12 @@ test('When ratings were given in a period, then the statistics per department an
   // The hospital's appeal against A5's rating is upheld: it leaves the hospital's statistics.
   const cases = await api(server.url, 'GET', '/api/v1/dept/ratings/cases', { token: await deptToken(server.url, 'hospital') });
   const a5Case = cases.body.cases.find((c: { ratingId: string }) => c.ratingId === rated.very_dissatisfied).caseId;
-  await caseEvent(server.url, 'hospital', a5Case, { eventId: 'stats-appeal-a5', type: 'appeal', reason: 'malicious', note: '恶意差评' });
+  await caseEvent(server.url, 'hospital', a5Case, {
+    eventId: 'stats-appeal-a5',
+    type: 'appeal',
+    reason: 'malicious',
+    note: '恶意差评',
+  });
   const operator = await operatorToken(server.url);
   const decided = await api(server.url, 'POST', `/api/v1/admin/ratings/cases/${a5Case}/appeal-decision`, {
     token: operator,
@@ -75,12 +88,35 @@ test('When ratings were given in a period, then the statistics per department an
     casesOpened: 3,
     casesOverdue: 0,
   });
-  expect(dept('police')).toMatchObject({ count: 1, good: 0, bad: 1, goodRate: 0, badRate: 1, applicationsInvited: 1, applicationsRated: 1, ratedShare: 1, casesOpened: 1 });
-  expect(dept('medical_insurance')).toMatchObject({ count: 0, goodRate: null, badRate: null, applicationsInvited: 0, ratedShare: null });
+  expect(dept('police')).toMatchObject({
+    count: 1,
+    good: 0,
+    bad: 1,
+    goodRate: 0,
+    badRate: 1,
+    applicationsInvited: 1,
+    applicationsRated: 1,
+    ratedShare: 1,
+    casesOpened: 1,
+  });
+  expect(dept('medical_insurance')).toMatchObject({
+    count: 0,
+    goodRate: null,
+    badRate: null,
+    applicationsInvited: 0,
+    ratedShare: null,
+  });
   expect(item('birth_certificate')).toMatchObject({ count: 6, good: 4, bad: 2 });
   expect(item('hukou_registration')).toMatchObject({ count: 1, bad: 1 });
   expect(item('vaccination_certificate')).toMatchObject({ count: 0 });
-  expect(res.body.overall).toMatchObject({ count: 6, good: 4, bad: 2, applicationsInvited: 8, applicationsRated: 7, casesOpened: 4 });
+  expect(res.body.overall).toMatchObject({
+    count: 6,
+    good: 4,
+    bad: 2,
+    applicationsInvited: 8,
+    applicationsRated: 7,
+    casesOpened: 4,
+  });
 
   // Two days on, the three open cases are past their call-back deadline.
   offsetMs += 2 * 86400_000;

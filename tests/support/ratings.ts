@@ -25,7 +25,9 @@ export async function itemEvent(base: string, applicationId: string, itemKey: It
 /** A valid application for just these items (deliveries of the others removed). */
 export function applicationFor(items?: ItemKey[]) {
   const input = validApplication(items ? { items } : {});
-  if (items) for (const key of Object.keys(input.delivery)) if (!items.includes(key as ItemKey)) delete (input.delivery as Record<string, unknown>)[key];
+  if (items)
+    for (const key of Object.keys(input.delivery))
+      if (!items.includes(key as ItemKey)) delete (input.delivery as Record<string, unknown>)[key];
   return input;
 }
 
@@ -112,11 +114,7 @@ export async function drain(server: TestServer) {
 
 /** The parent's notices (newest first) of one application, by template. */
 export async function noticesOf(server: TestServer, applicationId: string) {
-  return server.connection
-    .collection('notifications')
-    .find({ applicationId })
-    .sort({ createdAt: 1 })
-    .toArray();
+  return server.connection.collection('notifications').find({ applicationId }).sort({ createdAt: 1 }).toArray();
 }
 
 export const devInboxOf = (server: TestServer, deliveryKey: string) =>

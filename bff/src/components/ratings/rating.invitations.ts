@@ -49,7 +49,11 @@ export function ratingInvitations(
  * Wraps the notifier: a reminder whose stage has been rated is not sent (the relay records it as done).
  * The check is at delivery, so a rating never needs to touch the application to cancel its reminder.
  */
-export function skipAnsweredReminders(deliver: Deliver, ratings: Pick<RatingsRepository, 'findRating'>, ratingId: (applicationId: string, stage: RatingStage) => string): Deliver {
+export function skipAnsweredReminders(
+  deliver: Deliver,
+  ratings: Pick<RatingsRepository, 'findRating'>,
+  ratingId: (applicationId: string, stage: RatingStage) => string,
+): Deliver {
   return async (outboxEntry, application) => {
     if (outboxEntry.template === RATING_REMINDER) {
       const stage = outboxEntry.params?.stage as RatingStage | undefined;

@@ -1,12 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type {
-  AppealReason,
-  DepartmentCode,
-  ItemKey,
-  RatingCaseStatus,
-  RatingLevel,
-  RatingStage,
-} from '@birth/shared';
+import type { AppealReason, DepartmentCode, ItemKey, RatingCaseStatus, RatingLevel, RatingStage } from '@birth/shared';
 
 /**
  * One rating. `_id` is an opaque, deterministic id of (application, stage[, follow_up]), so "one rating per

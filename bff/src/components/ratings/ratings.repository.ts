@@ -75,7 +75,12 @@ export function createRatingsRepository(connection: Connection) {
       ratingIds.length ? Case.find({ ratingId: trusted({ $in: ratingIds }) }).lean<RatingCaseDoc[]>() : Promise.resolve([]),
     listCasesOfApplication: (applicationId: string) => Case.find({ applicationId }).lean<RatingCaseDoc[]>(),
 
-    listCases(filter: { department?: DepartmentCode; statuses?: readonly RatingCaseStatus[]; openedFrom?: Date; openedTo?: Date }) {
+    listCases(filter: {
+      department?: DepartmentCode;
+      statuses?: readonly RatingCaseStatus[];
+      openedFrom?: Date;
+      openedTo?: Date;
+    }) {
       const q: Record<string, unknown> = {};
       if (filter.department) q.department = filter.department;
       if (filter.statuses) q.status = trusted({ $in: [...filter.statuses] });
@@ -105,10 +110,7 @@ export function createRatingsRepository(connection: Connection) {
     listInvitedApplications: (from: Date, to: Date) =>
       Application.find(
         {
-          $or: [
-            { acceptedAt: trusted({ $gte: from, $lt: to }) },
-            { status: 'completed', updatedAt: trusted({ $gte: from }) },
-          ],
+          $or: [{ acceptedAt: trusted({ $gte: from, $lt: to }) }, { status: 'completed', updatedAt: trusted({ $gte: from }) }],
         },
         { _id: 1, status: 1, acceptedAt: 1, items: 1 },
       )

@@ -78,7 +78,8 @@ export function createRatingsService(deps: RatingsDeps) {
 
   // --- views -------------------------------------------------------------------------------------
 
-  const tagsView = (r: Pick<RatingDoc, 'level' | 'tags'>) => r.tags.map((code) => ({ code, label: ratingTagLabel(r.level, code) ?? code }));
+  const tagsView = (r: Pick<RatingDoc, 'level' | 'tags'>) =>
+    r.tags.map((code) => ({ code, label: ratingTagLabel(r.level, code) ?? code }));
   const itemsView = (items: ItemKey[]) => items.map((key) => ({ key, name: ITEM_CATALOGUE[key].name }));
 
   /** What anyone may see of a rating's substance: never who gave it. */
@@ -222,7 +223,10 @@ export function createRatingsService(deps: RatingsDeps) {
    */
   async function changeCase(
     load: () => Promise<RatingCaseDoc>,
-    decide: (c: RatingCaseDoc, now: Date) => { done: RatingCaseDoc } | { set: Obj; notices: CaseNotice[]; log?: { id: string; hash: string } },
+    decide: (
+      c: RatingCaseDoc,
+      now: Date,
+    ) => { done: RatingCaseDoc } | { set: Obj; notices: CaseNotice[]; log?: { id: string; hash: string } },
   ): Promise<{ doc: RatingCaseDoc; replayed: boolean }> {
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       const c = await load();
@@ -313,7 +317,8 @@ export function createRatingsService(deps: RatingsDeps) {
     const chosen = [...new Set(input.items ?? [])];
     const errors: FieldError[] = [];
     chosen.forEach((k, i) => {
-      if (!doc.items[k]) errors.push({ path: `items.${i}`, message: `本申请没有办理“${ITEM_CATALOGUE[k].name}”，请从申请的事项中选择` });
+      if (!doc.items[k])
+        errors.push({ path: `items.${i}`, message: `本申请没有办理“${ITEM_CATALOGUE[k].name}”，请从申请的事项中选择` });
     });
     if (errors.length) throw validationFailed(errors, '评价涉及的事项有误，请重新选择');
     // Without a choice: what the stage is about — the items accepted so far, or every item at completion.
@@ -353,8 +358,7 @@ export function createRatingsService(deps: RatingsDeps) {
     if (!original) throw new AppError('CONFLICT', `您还没有评价${RATING_STAGE_LABELS[input.of]}服务，请先评价`);
     if (!original.bad) throw new AppError('CONFLICT', '只有差评在部门反馈整改情况后可以追评');
     const cases = await repo.listCasesOfRating(original._id);
-    if (!cases.some((c) => c.feedback))
-      throw new AppError('CONFLICT', '部门尚未反馈整改情况，收到整改反馈后即可追评');
+    if (!cases.some((c) => c.feedback)) throw new AppError('CONFLICT', '部门尚未反馈整改情况，收到整改反馈后即可追评');
     const followUp: RatingDoc = {
       _id: ids.followUp(doc._id, input.of),
       applicationId: doc._id,
@@ -410,7 +414,8 @@ export function createRatingsService(deps: RatingsDeps) {
 
   function parseLimit(raw: unknown, errors: FieldError[]): number {
     const limit = raw === undefined ? 50 : Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) errors.push({ path: 'query.limit', message: 'limit 应为 1–200 之间的整数' });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      errors.push({ path: 'query.limit', message: 'limit 应为 1–200 之间的整数' });
     return limit;
   }
 

@@ -303,7 +303,11 @@ export function createTasksService(deps: TasksDeps) {
           set.outboxDue = now;
         }
         // 好差评 invitations (first 受理, all items done) go out with the change that causes them.
-        const invitations = ratingInvitations(doc, { firstAcceptance: event.type === 'accept', status: deriveApplicationStatus(items) }, now);
+        const invitations = ratingInvitations(
+          doc,
+          { firstAcceptance: event.type === 'accept', status: deriveApplicationStatus(items) },
+          now,
+        );
         if (invitations.length) {
           outbox.push(...invitations);
           set.outboxDue = now;
