@@ -1,6 +1,9 @@
 // The rating endpoints' rules over real HTTP on a real FerretDB: whose application, which stage, one rating
 // per stage, every bad field at once in Chinese, text kept inert, departments kept to their own ratings and
 // never the rater, appeals decided by operators.
+import { randomUUID } from 'node:crypto';
+import { createNotifier, createOutboxRelay } from '../../bff/src/components/notifications';
+import { createDevSms } from '../../bff/src/providers/dev';
 import { loginParent, operatorToken, submittedApplication } from '../support/fixtures';
 import {
   acceptedApplication,
@@ -8,6 +11,7 @@ import {
   caseEvent,
   completedApplication,
   deptToken,
+  devInboxOf,
   drain,
   itemEvent,
   noticesOf,
@@ -292,4 +296,66 @@ test('When a rating touches two departments, then each gets its own case for its
   const hospitalCase = hospital.body.cases.find((c: { ratingId: string }) => c.ratingId === rated.body.id);
   expect(hospitalCase.items).toEqual([{ key: 'birth_certificate', name: '出生医学证明' }]);
   expect(hospitalCase.caseId).not.toBe(policeCase.caseId);
+});
+
+describe('delivery, recovery and the contract', () => {
+  test('When the parent cannot be pushed to, then the rating invitation goes by SMS instead (masked in the dev inbox)', async () => {
+    const { id } = await acceptedApplication(server.url);
+    const { connection } = server;
+    const relay = createOutboxRelay({
+      connection,
+      applications: server.components.applicationsRepo,
+      deliver: createNotifier({ connection, crypto: server.components.crypto, push: null, sms: createDevSms({ connection }) }),
+      workerId: `relay-${randomUUID()}`,
+    });
+    for (let i = 0; i < 5; i++) if (!(await relay.runOnce()).delivered) break;
+    const app = (await server.components.applicationsRepo.findById(id))!;
+    const invitation = app.outbox.find((e) => e.template === 'rating_invitation')!;
+    expect(invitation.state).toBe('done');
+    const sent = await devInboxOf(server, invitation.id);
+    expect(sent.map((m) => m.channel)).toEqual(['sms']);
+    expect(sent[0].recipient).toBe('139****5432');
+    expect(sent[0].text).toContain('请您评价');
+  });
+
+  test('When a writer died between storing a bad rating and opening its case, then reconcile opens it once', async () => {
+    const { id, token } = await acceptedApplication(server.url);
+    const rated = await rate(server.url, token, id, { stage: 'accepted', level: 'dissatisfied' });
+    const ratings = server.connection.collection('ratings');
+    const cases = server.connection.collection('rating_cases');
+    await cases.deleteMany({ ratingId: rated.body.id });
+    await ratings.updateOne({ _id: rated.body.id }, { $set: { effectsDone: false, createdAt: new Date(Date.now() - 60_000) } });
+    expect(await server.components.ratings.reconcile()).toMatchObject({ ratings: 1 });
+    expect(await cases.countDocuments({ ratingId: rated.body.id })).toBe(1);
+    expect(await server.components.ratings.reconcile()).toMatchObject({ ratings: 0 });
+    expect(await cases.countDocuments({ ratingId: rated.body.id })).toBe(1);
+  });
+
+  test('When the OpenAPI document is fetched, then every rating endpoint, body and enum is in it', async () => {
+    const res = await api(server.url, 'GET', '/api/v1/openapi.json');
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/applications/{id}/ratings',
+        '/api/v1/dept/ratings',
+        '/api/v1/dept/ratings/cases',
+        '/api/v1/dept/ratings/cases/{caseId}',
+        '/api/v1/dept/ratings/cases/{caseId}/contact',
+        '/api/v1/dept/ratings/cases/{caseId}/events',
+        '/api/v1/admin/ratings/cases',
+        '/api/v1/admin/ratings/cases/{caseId}/appeal-decision',
+        '/api/v1/admin/ratings/stats',
+      ]),
+    );
+    const schemas = res.body.components.schemas;
+    const input = JSON.stringify(schemas.RatingInput);
+    for (const word of ['very_dissatisfied', 'follow_up', 'callbackPhone', 'comment', '"maxLength":500'])
+      expect(input).toContain(word);
+    expect(schemas.RatingLevel['x-tags-by-level'].dissatisfied).toContainEqual({
+      code: 'slow',
+      label: '办事效率低，超过承诺时限',
+    });
+    expect(JSON.stringify(schemas.RatingCaseEvent)).toContain('call_back');
+    expect(schemas.RatingCaseStatus.enum).toContain('appeal_upheld');
+    expect(JSON.stringify(schemas.AppealDecisionInput)).toContain('uphold');
+  });
 });
