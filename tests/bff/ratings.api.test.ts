@@ -117,6 +117,10 @@ describe('POST /api/v1/applications/:id/ratings', () => {
     });
     expect(missing.status).toBe(400);
     expect(missing.body.errors).toEqual([{ path: 'items.0', message: expect.stringContaining('出生户口登记') }]);
+    // An item not yet dispatched (waiting on another) has had no service to rate.
+    const waiting = await rate(server.url, token, id, { stage: 'accepted', level: 'satisfied', items: ['social_security_card'] });
+    expect(waiting.status).toBe(400);
+    expect(waiting.body.errors).toEqual([{ path: 'items.0', message: expect.stringContaining('尚未开始办理') }]);
     // Nothing was stored by the refused attempts.
     expect((await rate(server.url, token, id, { stage: 'accepted', level: 'satisfied' })).status).toBe(201);
   });

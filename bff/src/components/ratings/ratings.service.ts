@@ -317,7 +317,9 @@ export function createRatingsService(deps: RatingsDeps) {
     const chosen = [...new Set(input.items ?? [])];
     const errors: FieldError[] = [];
     chosen.forEach((k, i) => {
-      if (!doc.items[k])
+      if (doc.items[k]?.state === 'waiting')
+        errors.push({ path: `items.${i}`, message: `“${ITEM_CATALOGUE[k].name}”还在等待前一事项办结，尚未开始办理，暂不能评价` });
+      else if (!doc.items[k])
         errors.push({ path: `items.${i}`, message: `本申请没有办理“${ITEM_CATALOGUE[k].name}”，请从申请的事项中选择` });
     });
     if (errors.length) throw validationFailed(errors, '评价涉及的事项有误，请重新选择');
