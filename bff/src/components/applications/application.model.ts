@@ -56,6 +56,14 @@ export type ApplicationDoc = {
   outbox: OutboxEntry[];
   outboxDue: Date | null;
   newbornKey: string | null;
+  /** The newborn claim (`<newbornKey>:<generation>`) this application holds once submitted. */
+  newbornClaim?: string | null;
+  /** Claims of a draft that another application freed after the draft sat on them past the lease. */
+  releasedNewbornClaims?: string[];
+  /** The Idempotency-Key of the submit that committed, so a retry of that submit is recognised. */
+  submitKey?: string;
+  /** A withdrawn or swept draft whose personal data is gone and whose document is being deleted. */
+  draftRemoved?: boolean;
   submittedAt?: Date;
   acceptedAt?: Date;
   withdrawnAt?: Date;
@@ -76,6 +84,10 @@ export const applicationSchema = new Schema(
     outbox: { type: [Schema.Types.Mixed], default: [] },
     outboxDue: { type: Date, default: null },
     newbornKey: { type: String, default: null },
+    newbornClaim: { type: String, default: null },
+    releasedNewbornClaims: { type: [String], default: undefined },
+    submitKey: String,
+    draftRemoved: Boolean,
     submittedAt: Date,
     acceptedAt: Date,
     withdrawnAt: Date,
@@ -90,10 +102,19 @@ applicationSchema.index({ outboxDue: 1 });
 applicationSchema.index({ 'outbox.state': 1 });
 for (const key of ITEM_KEYS) applicationSchema.index({ [`items.${key}.state`]: 1, [`items.${key}.dueAt`]: 1 });
 
-/** One application per newborn per parent pair: the claim's _id is a blind index of who and when. */
-export type NewbornClaimDoc = { _id: string; applicationId: string; createdAt: Date };
+/**
+ * One application per newborn per parent pair. The newborn key is a blind index of who and when; each
+ * claim is one generation of it (`_id` = `<newbornKey>:<gen>`), inserted once and never changed.
+ */
+export type NewbornClaimDoc = { _id: string; newbornKey: string; gen: number; applicationId: string; createdAt: Date };
 export const newbornClaimSchema = new Schema<NewbornClaimDoc>(
-  { _id: String, applicationId: { type: String, required: true }, createdAt: { type: Date, required: true } },
+  {
+    _id: String,
+    newbornKey: { type: String, required: true },
+    gen: { type: Number, required: true },
+    applicationId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
   { versionKey: false },
 );
 

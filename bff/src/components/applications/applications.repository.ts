@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { trusted, type Connection, type UpdateQuery } from 'mongoose';
+import { trusted, type Connection } from 'mongoose';
 import { itemsForDepartment, type DepartmentCode, type ItemState } from '@birth/shared';
 import { isDuplicateKeyError } from '../../libraries/mongo';
-import { createVersionedWriter } from '../../libraries/versioned';
+import type { FieldCrypto } from '../../libraries/crypto';
+import { createVersionedWriter, type Decision, type VersionedOptions } from '../../libraries/versioned';
 import {
   applicationSchema,
   auditSchema,
@@ -10,26 +11,45 @@ import {
   type ApplicationDoc,
   type AuditDoc,
   type NewbornClaimDoc,
+  type OutboxEntry,
 } from './application.model';
 
-export function createApplicationsRepository(connection: Connection) {
+export type ApplicationChange<R> = Decision<ApplicationDoc, R> & {
+  /** Notices to deliver because of this change, appended to the outbox in the same commit. */
+  notices?: OutboxEntry[];
+};
+
+/** How long a draft may hold a newborn claim without submitting before another application may free it. */
+export const NEWBORN_CLAIM_LEASE_MS = 60_000;
+
+export function createApplicationsRepository(
+  connection: Connection,
+  crypto: FieldCrypto,
+  options: Pick<VersionedOptions, 'hooks' | 'maxDecisionAgeMs'> = {},
+) {
   const Application = connection.model<ApplicationDoc>('Application', applicationSchema, 'applications');
   const Claim = connection.model<NewbornClaimDoc>('NewbornClaim', newbornClaimSchema, 'newborn_claims');
   const Audit = connection.model<AuditDoc>('Audit', auditSchema, 'audit_log');
-  const versioned = createVersionedWriter<ApplicationDoc>(connection, Application, 'application_changes');
+  const versioned = createVersionedWriter<ApplicationDoc>(connection, Application, 'application_changes', {
+    ...options,
+    codec: {
+      seal: (text) => crypto.seal(text, 'application_changes'),
+      open: (sealed) => crypto.open(sealed, 'application_changes'),
+    },
+  });
 
   return {
     async insert(doc: ApplicationDoc): Promise<void> {
       await Application.create(doc);
     },
 
-    async findById(id: string): Promise<ApplicationDoc | null> {
-      return Application.findById(id).lean<ApplicationDoc>();
-    },
+    /** The application as of its latest committed change (pending claims applied first). */
+    findById: (id: string): Promise<ApplicationDoc | null> => versioned.load(id),
 
     /** Another parent's application is "not found", never "forbidden": ids must not leak. */
     async findOwned(id: string, ownerId: string): Promise<ApplicationDoc | null> {
-      return Application.findOne({ _id: id, ownerId }).lean<ApplicationDoc>();
+      const doc = await versioned.load(id);
+      return doc && doc.ownerId === ownerId ? doc : null;
     },
 
     async listByOwner(ownerId: string): Promise<ApplicationDoc[]> {
@@ -40,19 +60,31 @@ export function createApplicationsRepository(connection: Connection) {
     },
 
     /**
-     * The one way an application changes: a conditional update on its version (optimistic concurrency).
-     * Returns false when someone else changed it first; the caller re-reads and decides again.
+     * The one way an application changes, for parents, departments and the relay alike: read the
+     * latest state, decide, commit one versioned update that also appends the change's notices to
+     * the outbox (see libraries/versioned.ts for why this holds on FerretDB). Retries lost races by
+     * deciding again on the new state.
      */
-    updateIfVersion(
-      id: string,
-      version: number,
-      update: UpdateQuery<ApplicationDoc>,
-      extraFilter: Record<string, unknown> = {},
-    ): Promise<boolean> {
-      return versioned.updateIfVersion(id, version, update, extraFilter);
+    change<R>(id: string, decide: (doc: ApplicationDoc | null) => ApplicationChange<R> | Promise<ApplicationChange<R>>) {
+      return versioned.change<R>(id, async (doc) => {
+        const decision = await decide(doc);
+        if (!decision.update || !decision.notices?.length) return decision;
+        const update = decision.update as Record<string, Record<string, unknown>>;
+        const due = decision.notices.reduce((min, n) => (n.nextAt < min ? n.nextAt : min), decision.notices[0].nextAt);
+        const current = doc?.outboxDue ? new Date(doc.outboxDue) : null;
+        return {
+          result: decision.result,
+          update: {
+            ...update,
+            $set: { ...update.$set, outboxDue: current && current < due ? current : due },
+            $push: { ...update.$push, outbox: { $each: decision.notices } },
+          },
+        };
+      });
     },
 
     sweepChanges: (before: Date) => versioned.sweep(before),
+    claimsOf: (id: string) => versioned.claimsOf(id),
 
     /** Ids of applications with outbox entries due by `now`, soonest first (for the relay). */
     async findOutboxDue(now: Date, limit: number): Promise<string[]> {
@@ -63,33 +95,49 @@ export function createApplicationsRepository(connection: Connection) {
       return due.map((d) => d._id);
     },
 
-    /** Deletes a draft; the version is claimed first so a concurrent edit or submit cannot interleave. */
-    async deleteIfVersion(id: string, ownerId: string, version: number): Promise<boolean> {
-      const claimed = await versioned.updateIfVersion(
-        id,
-        version,
-        { $inc: { version: 1 }, $set: { status: 'withdrawn' } },
-        { ownerId, status: 'draft' },
-      );
-      if (!claimed) return false;
-      await Application.deleteOne({ _id: id, ownerId });
-      return true;
+    /**
+     * Removes a withdrawn draft with its personal data: the document, and the payloads of its version
+     * claims (their ids stay until pruned, so a writer that read the draft earlier cannot commit).
+     */
+    async deleteWithdrawnDraft(id: string): Promise<void> {
+      await Application.deleteOne({ _id: id, status: 'withdrawn', draftRemoved: true });
+      await versioned.redact(id);
     },
 
-    /** Claims the newborn for this application; returns the application that holds the claim. */
-    async claimNewborn(newbornKey: string, applicationId: string, now: Date): Promise<string> {
-      try {
-        await Claim.create({ _id: newbornKey, applicationId, createdAt: now });
-        return applicationId;
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        const existing = await Claim.findById(newbornKey).lean<NewbornClaimDoc>();
-        return existing?.applicationId ?? applicationId;
+    /** Ids of drafts untouched since `before`, and of withdrawn drafts whose removal was cut short. */
+    async findDraftsToRemove(before: Date, limit = 500): Promise<{ stale: string[]; withdrawn: string[] }> {
+      const [stale, withdrawn] = await Promise.all([
+        Application.find({ status: 'draft', updatedAt: trusted({ $lt: before }) }, { _id: 1 })
+          .limit(limit)
+          .lean<{ _id: string }[]>(),
+        Application.find({ status: 'withdrawn', draftRemoved: true }, { _id: 1 }).limit(limit).lean<{ _id: string }[]>(),
+      ]);
+      return { stale: stale.map((d) => d._id), withdrawn: withdrawn.map((d) => d._id) };
+    },
+
+    /**
+     * The newest claim on a newborn (generation 0, 1, …): a claim is never changed or deleted; a claim
+     * whose holder gave it up is superseded by inserting the next generation (a unique insert).
+     */
+    async newestNewbornClaim(newbornKey: string): Promise<{ current: NewbornClaimDoc | null; nextGen: number }> {
+      let current: NewbornClaimDoc | null = null;
+      for (let gen = 0; ; gen++) {
+        const claim = await Claim.findById(`${newbornKey}:${gen}`).lean<NewbornClaimDoc>();
+        if (!claim) return { current, nextGen: gen };
+        current = claim;
       }
     },
 
-    async releaseNewborn(newbornKey: string, applicationId: string): Promise<void> {
-      await Claim.deleteOne({ _id: newbornKey, applicationId });
+    /** Inserts a claim generation; false when another application inserted it first. */
+    async insertNewbornClaim(newbornKey: string, gen: number, applicationId: string, now: Date): Promise<string | null> {
+      const _id = `${newbornKey}:${gen}`;
+      try {
+        await Claim.create({ _id, newbornKey, gen, applicationId, createdAt: now });
+        return _id;
+      } catch (err) {
+        if (isDuplicateKeyError(err)) return null;
+        throw err;
+      }
     },
 
     /**
@@ -135,11 +183,6 @@ export function createApplicationsRepository(connection: Connection) {
 
     async listAudit(applicationId: string): Promise<AuditDoc[]> {
       return Audit.find({ applicationId }).sort({ at: 1 }).lean<AuditDoc[]>();
-    },
-
-    /** Sweeper: drafts untouched since `before` are removed with everything in them. */
-    async deleteStaleDrafts(before: Date): Promise<number> {
-      return (await Application.deleteMany({ status: 'draft', updatedAt: trusted({ $lt: before }) })).deletedCount;
     },
   };
 }

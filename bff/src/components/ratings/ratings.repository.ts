@@ -1,18 +1,25 @@
-import { trusted, type Connection, type UpdateQuery } from 'mongoose';
+import { trusted, type Connection } from 'mongoose';
 import type { DepartmentCode, RatingCaseStatus } from '@birth/shared';
 import { isDuplicateKeyError } from '../../libraries/mongo';
-import { createVersionedWriter } from '../../libraries/versioned';
+import type { FieldCrypto } from '../../libraries/crypto';
+import { createVersionedWriter, type Decision } from '../../libraries/versioned';
 import type { ApplicationDoc } from '../applications/application.model';
 import { applicationModel } from '../notifications/notification.model';
 import { ratingCaseModel, ratingModel, type RatingCaseDoc, type RatingDoc } from './rating.model';
 
 const LIST_LIMIT = 500;
 
-export function createRatingsRepository(connection: Connection) {
+export function createRatingsRepository(connection: Connection, crypto: FieldCrypto) {
   const Rating = ratingModel(connection);
   const Case = ratingCaseModel(connection);
   const Application = applicationModel(connection);
-  const versioned = createVersionedWriter<RatingCaseDoc>(connection, Case, 'rating_case_changes');
+  // Cases change through the same versioned writer as applications: the claim log is the truth.
+  const versioned = createVersionedWriter<RatingCaseDoc>(connection, Case, 'rating_case_changes', {
+    codec: {
+      seal: (text) => crypto.seal(text, 'rating_case_changes'),
+      open: (sealed) => crypto.open(sealed, 'rating_case_changes'),
+    },
+  });
 
   return {
     /** Inserts a rating; false when one with the same id exists (the stage was already rated). */
@@ -68,7 +75,8 @@ export function createRatingsRepository(connection: Connection) {
       }
     },
 
-    findCase: (id: string) => Case.findById(id).lean<RatingCaseDoc>(),
+    /** The case as of its latest committed change. */
+    findCase: (id: string) => versioned.load(id),
 
     listCasesOfRating: (ratingId: string) => Case.find({ ratingId }).lean<RatingCaseDoc[]>(),
     listCasesOfRatings: (ratingIds: string[]) =>
@@ -97,9 +105,9 @@ export function createRatingsRepository(connection: Connection) {
         .limit(LIST_LIMIT)
         .lean<RatingCaseDoc[]>(),
 
-    /** The one way a case changes (see RatingCaseDoc). False when another writer got there first. */
-    updateCaseIfVersion: (id: string, version: number, update: UpdateQuery<RatingCaseDoc>) =>
-      versioned.updateIfVersion(id, version, update),
+    /** The one way a case changes (see RatingCaseDoc): read the latest state, decide, commit; retried on lost races. */
+    changeCase: <R>(id: string, decide: (c: RatingCaseDoc | null) => Decision<RatingCaseDoc, R>) =>
+      versioned.change<R>(id, decide),
 
     sweepCaseChanges: (before: Date) => versioned.sweep(before),
 

@@ -1,7 +1,8 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
 import { requireJson } from '../../libraries/http';
+import { apiRouter } from '../../libraries/router';
 import { idempotencyKeyFrom, type IdempotencyStore } from '../../libraries/idempotency';
 import type { RatingsService } from './ratings.service';
 
@@ -15,7 +16,7 @@ export function parentRatingsRouter(
   idempotency: IdempotencyStore,
   parentLimit: Middleware,
 ): Router {
-  const router = new Router({ prefix: '/api/v1/applications/:id/ratings' });
+  const router = apiRouter('/api/v1/applications/:id/ratings');
   router.use(requireRole(signer, 'parent'), parentLimit);
 
   router.post('/', async (ctx) => {
@@ -42,7 +43,7 @@ export function parentRatingsRouter(
 
 /** Departments: their items' ratings, their cases, the audited call-back number and case events. */
 export function departmentRatingsRouter(service: RatingsService, signer: TokenSigner): Router {
-  const router = new Router({ prefix: '/api/v1/dept/ratings' });
+  const router = apiRouter('/api/v1/dept/ratings');
   router.use(requireRole(signer, 'department'));
 
   router.get('/', async (ctx) => {
@@ -75,7 +76,7 @@ export function departmentRatingsRouter(service: RatingsService, signer: TokenSi
 
 /** Operators: cases and their deadlines, appeal decisions, statistics. */
 export function adminRatingsRouter(service: RatingsService, signer: TokenSigner): Router {
-  const router = new Router({ prefix: '/api/v1/admin/ratings' });
+  const router = apiRouter('/api/v1/admin/ratings');
   router.use(requireRole(signer, 'operator'));
 
   router.get('/cases', async (ctx) => {

@@ -47,7 +47,7 @@ export const RATING_APPEAL_UPHELD = 'rating_appeal_upheld';
 export type RatingsDeps = {
   repo: RatingsRepository;
   /** Applications are read, and their outbox appended to, only through their repository's versioned writes. */
-  applications: Pick<ApplicationsRepository, 'findById' | 'findOwned' | 'updateIfVersion' | 'audit'>;
+  applications: Pick<ApplicationsRepository, 'findById' | 'findOwned' | 'change' | 'audit'>;
   crypto: FieldCrypto;
   calendar: WorkingCalendar;
   now: () => Date;
@@ -58,13 +58,10 @@ export type RatingsDeps = {
 };
 
 type Obj = Record<string, unknown>;
-const MAX_RETRIES = 8;
 /** A writer that has not finished a rating's effects or a case's notices after this long has died. */
 const RECONCILE_AFTER_MS = 30_000;
 const PHONE_CONTEXT = 'rating.callbackPhone';
 
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
-const busy = () => new AppError('CONFLICT', '该评价正在被同时处理，请稍后重试', { headers: { 'Retry-After': '1' } });
 const iso = (d?: Date | null) => (d ? new Date(d).toISOString() : undefined);
 
 export function createRatingsService(deps: RatingsDeps) {
@@ -172,87 +169,84 @@ export function createRatingsService(deps: RatingsDeps) {
   }
 
   /**
-   * Appends notices to the application's outbox through its versioned writes, skipping any already there
+   * Appends notices to the application's outbox through its one write path, skipping any already there
    * (ids are deterministic), so forwarding twice never notifies twice. False when the application stayed busy.
    */
   async function pushToOutbox(applicationId: string, notices: CaseNotice[]): Promise<boolean> {
-    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      const app = await applications.findById(applicationId);
-      if (!app) return true;
-      const missing = notices.filter((n) => !app.outbox.some((e) => e.id === n.id));
-      if (!missing.length) return true;
-      const now = deps.now();
-      const entries: OutboxEntry[] = missing.map((n) => ({
-        id: n.id,
-        kind: 'notify',
-        template: n.template,
-        params: n.params,
-        state: 'pending',
-        attempts: 0,
-        nextAt: now,
-        createdAt: now,
-      }));
-      const ok = await applications.updateIfVersion(app._id, app.version, {
-        $push: { outbox: { $each: entries } },
-        $set: { outboxDue: now },
-        $inc: { version: 1 },
+    try {
+      await applications.change(applicationId, (app) => {
+        const missing = app ? notices.filter((n) => !app.outbox.some((e) => e.id === n.id)) : [];
+        if (!missing.length) return { result: true };
+        const now = deps.now();
+        const entries: OutboxEntry[] = missing.map((n) => ({
+          id: n.id,
+          kind: 'notify',
+          template: n.template,
+          params: n.params,
+          state: 'pending',
+          attempts: 0,
+          nextAt: now,
+          createdAt: now,
+        }));
+        return { update: {}, notices: entries, result: true };
       });
-      if (ok) return true;
-      await pause(attempt);
+      return true;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'CONFLICT') return false;
+      throw err;
     }
-    return false;
   }
 
   /** Moves a case's notices into the application's outbox, then clears its flag (reconcile retries what is left). */
   async function forwardNotices(c: RatingCaseDoc): Promise<void> {
     if (!c.noticesPending) return;
     if (!(await pushToOutbox(c.applicationId, c.notices))) return;
-    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      const current = await repo.findCase(c._id);
-      // A later writer added notices: it forwards them and clears the flag itself.
-      if (!current?.noticesPending || current.notices.length !== c.notices.length) return;
-      if (await repo.updateCaseIfVersion(current._id, current.version, { $set: { noticesPending: false }, $inc: { version: 1 } }))
-        return;
-      await pause(attempt);
+    try {
+      await repo.changeCase(c._id, (current) =>
+        // A later writer added notices: it forwards them and clears the flag itself.
+        !current?.noticesPending || current.notices.length !== c.notices.length
+          ? { result: undefined }
+          : { update: { $set: { noticesPending: false } }, result: undefined },
+      );
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
     }
   }
 
+  type CaseDecision = { done: true } | { set: Obj; notices: CaseNotice[]; log?: { id: string; hash: string } };
+
   /**
-   * A versioned change of a case: `decide` looks at the case as it is and returns the change (or throws, or
-   * returns a finished answer for a replay); notices it causes are written with it and then forwarded.
+   * A change of a case through its versioned writer: `visible` checks the case may be seen (or throws),
+   * `decide` returns the change, or `done` for a replay (or throws to refuse). Notices the change causes are
+   * written with it and then forwarded into the application's outbox.
    */
   async function changeCase(
-    load: () => Promise<RatingCaseDoc>,
-    decide: (
-      c: RatingCaseDoc,
-      now: Date,
-    ) => { done: RatingCaseDoc } | { set: Obj; notices: CaseNotice[]; log?: { id: string; hash: string } },
+    id: string,
+    visible: (c: RatingCaseDoc | null) => RatingCaseDoc,
+    decide: (c: RatingCaseDoc, now: Date) => CaseDecision,
   ): Promise<{ doc: RatingCaseDoc; replayed: boolean }> {
-    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      const c = await load();
+    const out = await repo.changeCase<boolean>(id, (found) => {
+      const c = visible(found);
       const now = deps.now();
       const decision = decide(c, now);
-      if ('done' in decision) return { doc: decision.done, replayed: true };
+      if ('done' in decision) return { result: true };
       const next = { ...c, ...decision.set } as RatingCaseDoc;
       const set: Obj = { ...decision.set, status: ratingCaseStatus(next), updatedAt: now };
       if (decision.notices.length) set.noticesPending = true;
       const push: Obj = {};
       if (decision.log) push.eventLog = decision.log;
       if (decision.notices.length) push.notices = { $each: decision.notices };
-      const ok = await repo.updateCaseIfVersion(c._id, c.version, {
-        $set: set,
-        ...(Object.keys(push).length ? { $push: push } : {}),
-        $inc: { version: 1 },
-      });
-      if (ok) {
-        const fresh = (await repo.findCase(c._id))!;
-        await forwardNotices(fresh);
-        return { doc: (await repo.findCase(c._id))!, replayed: false };
-      }
-      await pause(attempt);
-    }
-    throw busy();
+      return { update: { $set: set, ...(Object.keys(push).length ? { $push: push } : {}) }, result: false };
+    });
+    // A replay also finishes forwarding what a crashed first attempt may have left.
+    await forwardNotices(out.doc!);
+    return { doc: (await repo.findCase(id)) ?? out.doc!, replayed: out.result };
   }
+
+  const existing = (c: RatingCaseDoc | null) => {
+    if (!c) throw notFound('该差评工单');
+    return c;
+  };
 
   /** Opens one case per department concerned by a bad rating (inserts; a retry finds them there). */
   async function openCases(r: RatingDoc): Promise<void> {
@@ -286,12 +280,10 @@ export function createRatingsService(deps: RatingsDeps) {
     if (!original) return;
     for (const c of await repo.listCasesOfRating(original._id)) {
       if (!c.feedback || c.followUpAt || c.appeal?.state === 'upheld') continue;
-      await changeCase(
-        async () => (await repo.findCase(c._id))!,
-        (current) =>
-          current.followUpAt || current.appeal?.state === 'upheld'
-            ? { done: current }
-            : { set: { followUpAt: new Date(followUp.createdAt) }, notices: [] },
+      await changeCase(c._id, existing, (current) =>
+        current.followUpAt || current.appeal?.state === 'upheld'
+          ? { done: true }
+          : { set: { followUpAt: new Date(followUp.createdAt) }, notices: [] },
       );
     }
   }
@@ -544,13 +536,18 @@ export function createRatingsService(deps: RatingsDeps) {
       const event = parsed.data;
       const hash = createHash('sha256').update(JSON.stringify(event)).digest('base64url');
       const { doc, replayed } = await changeCase(
-        () => getDepartmentCase(department, caseId),
+        caseId,
+        (c) => {
+          // Another department's case is "not found", as in getDepartmentCase.
+          if (!c || c.department !== department) throw notFound('该差评工单');
+          return c;
+        },
         (c, now) => {
           const prior = c.eventLog.find((e) => e.id === event.eventId);
           if (prior) {
             if (prior.hash !== hash)
               throw new AppError('IDEMPOTENCY_KEY_REUSED', '该 eventId 已用于内容不同的事件，请为新事件生成新的 eventId');
-            return { done: c };
+            return { done: true };
           }
           const refusal = ratingCaseEventRefusal(c, event.type);
           if (refusal) {
@@ -563,8 +560,6 @@ export function createRatingsService(deps: RatingsDeps) {
           return { set, notices, log: { id: event.eventId, hash } };
         },
       );
-      // A replay also finishes forwarding what a crashed first attempt may have left.
-      if (replayed) await forwardNotices(doc);
       return { replayed, case: caseView(doc, await repo.findRating(doc.ratingId), 'department') };
     },
 
@@ -602,35 +597,28 @@ export function createRatingsService(deps: RatingsDeps) {
       if (!parsed.success) throw validationFailed(formatZodIssues(parsed.error), '审核内容有误，请按提示修改');
       const input = parsed.data;
       const state = input.decision === 'uphold' ? 'upheld' : 'rejected';
-      const { doc, replayed } = await changeCase(
-        async () => {
-          const c = typeof caseId === 'string' && caseId.length <= 100 ? await repo.findCase(caseId) : null;
-          if (!c) throw notFound('该差评工单');
-          return c;
-        },
-        (c, now) => {
-          if (!c.appeal) throw new AppError('CONFLICT', '该差评没有待审核的申诉', { currentStatus: c.status });
-          if (c.appeal.state !== 'pending') {
-            if (c.appeal.state === state && c.appeal.decisionNote === input.note) return { done: c };
-            throw new AppError('CONFLICT', `该申诉已审核（${c.appeal.state === 'upheld' ? '申诉成立' : '已驳回'}），不能更改`);
-          }
-          const notices: CaseNotice[] =
-            state === 'upheld'
-              ? [
-                  {
-                    id: caseNoticeId(c.applicationId, RATING_APPEAL_UPHELD, c._id),
-                    template: RATING_APPEAL_UPHELD,
-                    params: { stage: c.stage, departmentName: DEPARTMENTS[c.department].name },
-                  },
-                ]
-              : [];
-          return {
-            set: { appeal: { ...c.appeal, state, decidedAt: now, decisionNote: input.note, decidedBy: principal.sub } },
-            notices,
-          };
-        },
-      );
-      if (replayed) await forwardNotices(doc);
+      if (caseId.length > 100) throw notFound('该差评工单');
+      const { doc, replayed } = await changeCase(caseId, existing, (c, now) => {
+        if (!c.appeal) throw new AppError('CONFLICT', '该差评没有待审核的申诉', { currentStatus: c.status });
+        if (c.appeal.state !== 'pending') {
+          if (c.appeal.state === state && c.appeal.decisionNote === input.note) return { done: true };
+          throw new AppError('CONFLICT', `该申诉已审核（${c.appeal.state === 'upheld' ? '申诉成立' : '已驳回'}），不能更改`);
+        }
+        const notices: CaseNotice[] =
+          state === 'upheld'
+            ? [
+                {
+                  id: caseNoticeId(c.applicationId, RATING_APPEAL_UPHELD, c._id),
+                  template: RATING_APPEAL_UPHELD,
+                  params: { stage: c.stage, departmentName: DEPARTMENTS[c.department].name },
+                },
+              ]
+            : [];
+        return {
+          set: { appeal: { ...c.appeal, state, decidedAt: now, decisionNote: input.note, decidedBy: principal.sub } },
+          notices,
+        };
+      });
       return { replayed, case: caseView(doc, await repo.findRating(doc.ratingId), 'operator') };
     },
 
