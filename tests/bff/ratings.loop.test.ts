@@ -13,6 +13,7 @@ import {
   noticesOf,
   rate,
 } from '../support/ratings';
+import { findPersonalData } from '../support/leaks';
 import { api, startTestServer, type TestServer } from '../support/test-server';
 
 jest.setTimeout(120_000);
@@ -227,4 +228,13 @@ test('When the caller is not a parent, then rating endpoints answer 401 or 403',
   expect((await api(server.url, 'GET', `/api/v1/applications/${id}/ratings`, { token: dept })).status).toBe(403);
   expect((await api(server.url, 'GET', '/api/v1/dept/ratings', { token: await loginParent(server.url) })).status).toBe(403);
   expect((await api(server.url, 'GET', '/api/v1/admin/ratings/cases', { token: dept })).status).toBe(403);
+});
+
+test('When the loops above have run, then no phone or ID number is stored in clear in any collection (ratings, cases, their claims)', async () => {
+  const names = (await server.connection.db!.listCollections().toArray()).map((c) => c.name);
+  expect(names).toEqual(expect.arrayContaining(['ratings', 'rating_cases', 'rating_case_changes']));
+  for (const name of names) {
+    const docs = await server.connection.collection(name).find().toArray();
+    expect({ collection: name, leaks: findPersonalData(JSON.stringify(docs)) }).toEqual({ collection: name, leaks: [] });
+  }
 });
