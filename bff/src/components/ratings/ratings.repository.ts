@@ -21,6 +21,10 @@ export function createRatingsRepository(connection: Connection, crypto: FieldCry
     },
   });
 
+  /** Loads each case through the writer, so a change whose writer died before applying it is seen. */
+  const caught = async (ids: { _id: string }[]) =>
+    (await Promise.all(ids.map((c) => versioned.load(c._id)))).filter((c): c is RatingCaseDoc => !!c);
+
   return {
     /** Inserts a rating; false when one with the same id exists (the stage was already rated). */
     async insertRating(doc: RatingDoc): Promise<boolean> {
@@ -78,10 +82,13 @@ export function createRatingsRepository(connection: Connection, crypto: FieldCry
     /** The case as of its latest committed change. */
     findCase: (id: string) => versioned.load(id),
 
-    listCasesOfRating: (ratingId: string) => Case.find({ ratingId }).lean<RatingCaseDoc[]>(),
+    /** A rating's cases (at most one per department), each as of its latest committed change. */
+    listCasesOfRating: async (ratingId: string) => caught(await Case.find({ ratingId }, { _id: 1 }).lean<{ _id: string }[]>()),
     listCasesOfRatings: (ratingIds: string[]) =>
       ratingIds.length ? Case.find({ ratingId: trusted({ $in: ratingIds }) }).lean<RatingCaseDoc[]>() : Promise.resolve([]),
-    listCasesOfApplication: (applicationId: string) => Case.find({ applicationId }).lean<RatingCaseDoc[]>(),
+    /** An application's cases (a handful), each as of its latest committed change. */
+    listCasesOfApplication: async (applicationId: string) =>
+      caught(await Case.find({ applicationId }, { _id: 1 }).lean<{ _id: string }[]>()),
 
     listCases(filter: {
       department?: DepartmentCode;
