@@ -175,31 +175,19 @@ export const PUBLIC_API_PATHS = [
 /** Every router of the BFF, in the order they are mounted (tests list their routes from here). */
 export function buildRouters(deps: ServerDeps, c: Components): Router[] {
   const { config, connection } = deps;
+  // One budget per parent across the application and rating routes.
+  const parentLimit = rateLimit({
+    max: config.RATE_LIMIT_PARENT_PER_MINUTE,
+    windowMs: 60_000,
+    key: (ctx) => (ctx.state.principal as Principal).sub,
+  });
   return [
     healthRouter(connection),
     guideRouter(c.guide),
     openApiRouter(),
     authRouter(c.auth, rateLimit({ max: config.RATE_LIMIT_LOGIN_PER_MINUTE, windowMs: 60_000, key: (ctx) => ctx.ip })),
-    applicationsRouter(
-      c.applications,
-      c.signer,
-      c.idempotency,
-      rateLimit({
-        max: config.RATE_LIMIT_PARENT_PER_MINUTE,
-        windowMs: 60_000,
-        key: (ctx) => (ctx.state.principal as Principal).sub,
-      }),
-    ),
-    parentRatingsRouter(
-      c.ratings,
-      c.signer,
-      c.idempotency,
-      rateLimit({
-        max: config.RATE_LIMIT_PARENT_PER_MINUTE,
-        windowMs: 60_000,
-        key: (ctx) => (ctx.state.principal as Principal).sub,
-      }),
-    ),
+    applicationsRouter(c.applications, c.signer, c.idempotency, parentLimit),
+    parentRatingsRouter(c.ratings, c.signer, c.idempotency, parentLimit),
     departmentRatingsRouter(c.ratings, c.signer),
     adminRatingsRouter(c.ratings, c.signer),
     tasksRouter(c.tasks, c.signer),
