@@ -3,6 +3,7 @@
 // never the rater, appeals decided by operators.
 import { randomUUID } from 'node:crypto';
 import { createNotifier, createOutboxRelay } from '../../bff/src/components/notifications';
+import { createRatingsRepository, createRatingsService } from '../../bff/src/components/ratings';
 import { createDevSms } from '../../bff/src/providers/dev';
 import { loginParent, operatorToken, submittedApplication } from '../support/fixtures';
 import {
@@ -333,6 +334,72 @@ describe('delivery, recovery and the contract', () => {
     expect(await cases.countDocuments({ ratingId: rated.body.id })).toBe(1);
     expect(await server.components.ratings.reconcile()).toMatchObject({ ratings: 0 });
     expect(await cases.countDocuments({ ratingId: rated.body.id })).toBe(1);
+  });
+
+  test('When a department writer dies right after committing feedback, then the parent sees it, and a retry or reconcile tells the parent once', async () => {
+    const { crypto, calendar, applicationsRepo } = server.components;
+    const crashing = (died: string[]) =>
+      createRatingsService({
+        repo: createRatingsRepository(server.connection, crypto, {
+          hooks: {
+            afterClaim: async (claimId) => {
+              died.push(claimId);
+              throw new Error('writer died after its claim');
+            },
+          },
+        }),
+        applications: applicationsRepo,
+        crypto,
+        calendar,
+        now: () => new Date(),
+      });
+    const principal = { sub: 'dev-hospital', role: 'department' as const, department: 'hospital' as const };
+
+    for (const recovery of ['retry', 'reconcile'] as const) {
+      const { id, token } = await completedApplication(server.url);
+      const rated = await rate(server.url, token, id, { stage: 'completed', level: 'dissatisfied' });
+      const cases = await api(server.url, 'GET', '/api/v1/dept/ratings/cases', {
+        token: await deptToken(server.url, 'hospital'),
+      });
+      const caseId = cases.body.cases.find((c: { ratingId: string }) => c.ratingId === rated.body.id).caseId as string;
+      await caseEvent(server.url, 'hospital', caseId, {
+        eventId: `cb-${recovery}-${caseId.slice(3, 12)}`,
+        type: 'call_back',
+        reached: true,
+        note: '已回访',
+      });
+      await caseEvent(server.url, 'hospital', caseId, {
+        eventId: `rf-${recovery}-${caseId.slice(3, 12)}`,
+        type: 'rectify',
+        measures: '已整改',
+      });
+      const feedback = { eventId: `fb-${recovery}-${caseId.slice(3, 12)}`, type: 'feedback', message: '已整改完毕，感谢监督。' };
+      const died: string[] = [];
+      await expect(crashing(died).applyCaseEvent(principal, caseId, feedback)).rejects.toThrow('writer died');
+      expect(died).toHaveLength(1);
+
+      // The claim is the truth: whoever reads next sees the feedback.
+      const view = await api(server.url, 'GET', `/api/v1/applications/${id}/ratings`, { token });
+      expect(view.body.stages[1]).toMatchObject({ canFollowUp: true, cases: [{ status: 'feedback_given' }] });
+      expect((await server.components.applicationsRepo.findById(id))!.outbox.map((e) => e.template)).not.toContain(
+        'rating_feedback',
+      );
+
+      if (recovery === 'retry') {
+        const again = await caseEvent(server.url, 'hospital', caseId, feedback);
+        expect(again.status).toBe(200);
+        expect(again.headers.get('idempotent-replayed')).toBe('true');
+      } else {
+        // Nobody retries: half a minute on, the upkeep finds the case's notice still pending.
+        await server.connection
+          .collection('rating_cases')
+          .updateOne({ _id: caseId as never }, { $set: { updatedAt: new Date(Date.now() - 60_000) } });
+        expect((await server.components.ratings.reconcile()).cases).toBeGreaterThanOrEqual(1);
+      }
+      await drain(server);
+      expect((await noticesOf(server, id)).filter((n) => n.template === 'rating_feedback')).toHaveLength(1);
+      expect((await server.components.ratingsRepo.findCase(caseId))!.noticesPending).toBe(false);
+    }
   });
 
   test('When the OpenAPI document is fetched, then every rating endpoint, body and enum is in it', async () => {

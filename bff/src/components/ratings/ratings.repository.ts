@@ -2,19 +2,25 @@ import { trusted, type Connection } from 'mongoose';
 import type { DepartmentCode, RatingCaseStatus } from '@birth/shared';
 import { isDuplicateKeyError } from '../../libraries/mongo';
 import type { FieldCrypto } from '../../libraries/crypto';
-import { createVersionedWriter, type Decision } from '../../libraries/versioned';
+import { createVersionedWriter, type Decision, type VersionedOptions } from '../../libraries/versioned';
 import type { ApplicationDoc } from '../applications/application.model';
 import { applicationModel } from '../notifications/notification.model';
 import { ratingCaseModel, ratingModel, type RatingCaseDoc, type RatingDoc } from './rating.model';
 
 const LIST_LIMIT = 500;
 
-export function createRatingsRepository(connection: Connection, crypto: FieldCrypto) {
+export function createRatingsRepository(
+  connection: Connection,
+  crypto: FieldCrypto,
+  /** Test seams of the case writer (a writer that dies or stalls after committing). */
+  options: Pick<VersionedOptions, 'hooks'> = {},
+) {
   const Rating = ratingModel(connection);
   const Case = ratingCaseModel(connection);
   const Application = applicationModel(connection);
   // Cases change through the same versioned writer as applications: the claim log is the truth.
   const versioned = createVersionedWriter<RatingCaseDoc>(connection, Case, 'rating_case_changes', {
+    ...options,
     codec: {
       seal: (text) => crypto.seal(text, 'rating_case_changes'),
       open: (sealed) => crypto.open(sealed, 'rating_case_changes'),
