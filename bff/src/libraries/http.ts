@@ -114,12 +114,11 @@ export function errorHandler(): Middleware {
   };
 }
 
-/** zlib's errors carry an errno and a Z_* code (e.g. Z_DATA_ERROR) and no HTTP status. */
+/** zlib's and brotli's errors carry a code of their own and no HTTP status. */
 function isZlibError(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
-  return (
-    typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_BROTLI') || code === 'ERR__ERROR_FORMAT_PADDING_1')
-  );
+  // zlib: Z_DATA_ERROR, Z_BUF_ERROR…; brotli: ERR__ERROR_FORMAT_PADDING_2…, ERR_BROTLI_….
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__') || code.startsWith('ERR_BROTLI'));
 }
 
 /**
