@@ -7,7 +7,9 @@ import type { ApplicationDoc } from '../applications/application.model';
 import { applicationModel } from '../notifications/notification.model';
 import { ratingCaseModel, ratingModel, type RatingCaseDoc, type RatingDoc } from './rating.model';
 
-const LIST_LIMIT = 500;
+/** The most cases (or unfinished ratings) one read returns. */
+export const CASE_LIST_LIMIT = 500;
+const LIST_LIMIT = CASE_LIST_LIMIT;
 
 export function createRatingsRepository(
   connection: Connection,
@@ -101,10 +103,17 @@ export function createRatingsRepository(
       statuses?: readonly RatingCaseStatus[];
       openedFrom?: Date;
       openedTo?: Date;
+      /** Only cases past a deadline they have not met at `overdueAt` (call-back or feedback). */
+      overdueAt?: Date;
     }) {
       const q: Record<string, unknown> = {};
       if (filter.department) q.department = filter.department;
       if (filter.statuses) q.status = trusted({ $in: [...filter.statuses] });
+      if (filter.overdueAt)
+        q.$or = [
+          { status: 'awaiting_callback', callbackDueAt: trusted({ $lt: filter.overdueAt }) },
+          { status: trusted({ $in: ['awaiting_callback', 'rectifying'] }), feedbackDueAt: trusted({ $lt: filter.overdueAt }) },
+        ];
       if (filter.openedFrom || filter.openedTo)
         q.openedAt = trusted({
           ...(filter.openedFrom ? { $gte: filter.openedFrom } : {}),

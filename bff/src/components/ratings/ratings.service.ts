@@ -40,6 +40,7 @@ import { CASE_EVENT_HANDLERS } from './case-events';
 import { caseNoticeId, ratingIds } from './rating.ids';
 import type { CaseNotice, RatingCaseDoc, RatingDoc } from './rating.model';
 import type { RatingsRepository } from './ratings.repository';
+import { CASE_LIST_LIMIT } from './ratings.repository';
 import { computeRatingStats, isCaseOverdue } from './ratings.stats';
 
 export const RATING_APPEAL_UPHELD = 'rating_appeal_upheld';
@@ -575,16 +576,21 @@ export function createRatingsService(deps: RatingsDeps) {
       if (query.overdue !== undefined && query.overdue !== 'true' && query.overdue !== 'false')
         errors.push({ path: 'query.overdue', message: 'overdue 应为 true 或 false' });
       if (errors.length) throw validationFailed(errors);
+      const now = deps.now();
+      // Overdue cases are found by the database (not filtered from the newest page), so none hides behind the limit.
       const cases = await repo.listCases({
         department: department as DepartmentCode | undefined,
         statuses: status ? [status] : undefined,
+        overdueAt: query.overdue === 'true' ? now : undefined,
       });
       const ratings = await Promise.all(cases.map((c) => repo.findRating(c.ratingId)));
       let views = cases.map((c, i) => caseView(c, ratings[i], 'operator'));
       if (query.overdue === 'true') views = views.filter((v) => v.overdue);
       if (query.overdue === 'false') views = views.filter((v) => !v.overdue);
       return {
-        asOf: deps.now().toISOString(),
+        asOf: now.toISOString(),
+        /** True when more cases match than one answer holds (the newest are shown): narrow the filter. */
+        truncated: cases.length >= CASE_LIST_LIMIT,
         count: views.length,
         overdueCount: views.filter((v) => v.overdue).length,
         cases: views,
