@@ -4,4 +4,4 @@ export { createRatingsService, type RatingsService, RATING_APPEAL_UPHELD } from 
 export { createRatingsRepository, type RatingsRepository } from './ratings.repository';
 export { ratingInvitations, skipAnsweredReminders, RATING_INVITATION, RATING_REMINDER } from './rating.invitations';
 export { RATING_FEEDBACK } from './case-events';
-export { computeRatingStats } from './ratings.stats';
+export { createRatingStats, type RatingStats } from './ratings.stats';

@@ -62,9 +62,13 @@ export function createRatingsRepository(
         .limit(limit)
         .lean<RatingDoc[]>(),
 
-    /** Stage ratings created in [from, to). */
-    listStageRatingsBetween: (from: Date, to: Date) =>
-      Rating.find({ kind: 'stage', createdAt: trusted({ $gte: from, $lt: to }) }).lean<RatingDoc[]>(),
+    /** Calls `each` with every stage rating created in [from, to), read through a cursor. */
+    async eachStageRatingBetween(from: Date, to: Date, each: (r: RatingDoc) => void): Promise<void> {
+      for await (const r of Rating.find({ kind: 'stage', createdAt: trusted({ $gte: from, $lt: to }) })
+        .lean<RatingDoc>()
+        .cursor())
+        each(r as RatingDoc);
+    },
 
     /** Stage ratings of these applications, whenever given. */
     listStageRatingsOf: (applicationIds: string[]) =>
@@ -133,19 +137,49 @@ export function createRatingsRepository(
 
     sweepCaseChanges: (before: Date) => versioned.sweep(before),
 
+    /** Cases opened in [from, to) whose appeal was upheld (their ratings leave that department's statistics). */
+    listUpheldCasesOpenedBetween: (from: Date, to: Date) =>
+      Case.find({ status: 'appeal_upheld', openedAt: trusted({ $gte: from, $lt: to }) }, { ratingId: 1, department: 1 }).lean<
+        Pick<RatingCaseDoc, '_id' | 'ratingId' | 'department'>[]
+      >(),
+
+    /** Calls `each` with every case opened in [from, to), read through a cursor. */
+    async eachCaseOpenedBetween(from: Date, to: Date, each: (c: RatingCaseDoc) => void): Promise<void> {
+      for await (const c of Case.find({ openedAt: trusted({ $gte: from, $lt: to }) })
+        .lean<RatingCaseDoc>()
+        .cursor())
+        each(c as RatingCaseDoc);
+    },
+
     /**
-     * Applications whose rating invitation fell in [from, to): accepted (first 受理) then, or every item
-     * finished since `from` (checked in code from the items). Read-only, for statistics.
+     * Applications whose rating invitation may have fallen in [from, to): accepted (first 受理) then, or
+     * changed since `from` while completed (whether every item finished in the period is checked in code).
+     * Read-only, through a cursor, `batchSize` at a time, so a month at peak volume is never all in memory.
      */
-    listInvitedApplications: (from: Date, to: Date) =>
-      Application.find(
+    async eachInvitedApplicationBatch(
+      from: Date,
+      to: Date,
+      batchSize: number,
+      each: (apps: Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>[]) => Promise<void>,
+    ): Promise<void> {
+      const cursor = Application.find(
         {
           $or: [{ acceptedAt: trusted({ $gte: from, $lt: to }) }, { status: 'completed', updatedAt: trusted({ $gte: from }) }],
         },
         { _id: 1, status: 1, acceptedAt: 1, items: 1 },
       )
-        .limit(100_000)
-        .lean<Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>[]>(),
+        .lean<Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>>()
+        .cursor();
+      let batch: Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>[] = [];
+      for await (const app of cursor) {
+        batch.push(app as Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>);
+        if (batch.length >= batchSize) {
+          await each(batch);
+          batch = [];
+        }
+      }
+      if (batch.length) await each(batch);
+    },
   };
 }
 

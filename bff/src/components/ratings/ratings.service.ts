@@ -41,7 +41,7 @@ import { caseNoticeId, ratingIds } from './rating.ids';
 import type { CaseNotice, RatingCaseDoc, RatingDoc } from './rating.model';
 import type { RatingsRepository } from './ratings.repository';
 import { CASE_LIST_LIMIT } from './ratings.repository';
-import { computeRatingStats, isCaseOverdue } from './ratings.stats';
+import { createRatingStats, isCaseOverdue } from './ratings.stats';
 
 export const RATING_APPEAL_UPHELD = 'rating_appeal_upheld';
 
@@ -638,12 +638,17 @@ export function createRatingsService(deps: RatingsDeps) {
       if (!errors.length && to.getTime() - from.getTime() > 366 * 86400_000)
         errors.push({ path: 'query.to', message: '统计期间最长一年，请缩短期间' });
       if (errors.length) throw validationFailed(errors);
-      const ratings = await repo.listStageRatingsBetween(from, to);
-      const applicationsInvited = await repo.listInvitedApplications(from, to);
-      const ratingsOfInvited = await repo.listStageRatingsOf(applicationsInvited.map((a) => a._id));
-      const ratingIdsAll = [...new Set([...ratings, ...ratingsOfInvited].map((r) => r._id))];
-      const cases = await repo.listCasesOfRatings(ratingIdsAll);
-      return computeRatingStats({ from, to, now, ratings, applications: applicationsInvited, ratingsOfInvited, cases });
+      const upheld = await repo.listUpheldCasesOpenedBetween(from, to);
+      const stats = createRatingStats({ from, to, now, upheld: new Set(upheld.map((c) => `${c.ratingId}|${c.department}`)) });
+      await repo.eachStageRatingBetween(from, to, (r) => stats.addRating(r));
+      await repo.eachInvitedApplicationBatch(from, to, 500, async (apps) => {
+        const ratings = await repo.listStageRatingsOf(apps.map((a) => a._id));
+        const byApplication = new Map<string, RatingDoc[]>();
+        for (const r of ratings) byApplication.set(r.applicationId, [...(byApplication.get(r.applicationId) ?? []), r]);
+        for (const app of apps) stats.addApplication(app, byApplication.get(app._id) ?? []);
+      });
+      await repo.eachCaseOpenedBetween(from, to, (c) => stats.addCase(c));
+      return stats.result();
     },
 
     /**

@@ -14,21 +14,7 @@ import {
 import type { ApplicationDoc } from '../applications/application.model';
 import type { RatingCaseDoc, RatingDoc } from './rating.model';
 
-type InvitedApplication = Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>;
-
-export type RatingStatsInput = {
-  from: Date;
-  to: Date;
-  now: Date;
-  /** Stage ratings created in [from, to). */
-  ratings: RatingDoc[];
-  /** Applications that may have been invited in the period (filtered here). */
-  applications: InvitedApplication[];
-  /** Stage ratings of those applications, whenever given. */
-  ratingsOfInvited: RatingDoc[];
-  /** Cases of the period's ratings and of the invited applications (for exclusions and overdue counts). */
-  cases: RatingCaseDoc[];
-};
+export type InvitedApplication = Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>;
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 const rate = (part: number, whole: number) => (whole ? round(part / whole) : null);
@@ -42,103 +28,138 @@ function completedAt(app: InvitedApplication): Date | undefined {
 }
 
 export function isCaseOverdue(c: RatingCaseDoc, now: Date): { callback: boolean; feedback: boolean } {
-  const over = c.status !== 'appeal_upheld' && c.status !== 'closed';
+  const open = c.status !== 'appeal_upheld' && c.status !== 'closed';
   return {
-    callback: over && !c.callback && new Date(c.callbackDueAt) < now,
-    feedback: over && !c.feedback && new Date(c.feedbackDueAt) < now,
+    callback: open && !c.callback && new Date(c.callbackDueAt) < now,
+    feedback: open && !c.feedback && new Date(c.feedbackDueAt) < now,
+  };
+}
+
+function tally() {
+  return {
+    count: 0,
+    levels: Object.fromEntries(RATING_LEVELS.map((l) => [l, 0])) as Record<RatingLevel, number>,
+    good: 0,
+    bad: 0,
+    excludedByAppeal: 0,
+    applicationsInvited: 0,
+    applicationsRated: 0,
+    casesOpened: 0,
+    casesOverdue: 0,
+    callbackOverdue: 0,
+    feedbackOverdue: 0,
+  };
+}
+type Tally = ReturnType<typeof tally>;
+
+function countRating(t: Tally, level: RatingLevel) {
+  t.count++;
+  t.levels[level]++;
+  if (GOOD_RATING_LEVELS.includes(level)) t.good++;
+  if (isBadRating(level)) t.bad++;
+}
+
+function finish(t: Tally) {
+  const { excludedByAppeal, ...rest } = t;
+  return {
+    ...rest,
+    goodRate: rate(t.good, t.count),
+    badRate: rate(t.bad, t.count),
+    excludedByAppeal,
+    ratedShare: rate(t.applicationsRated, t.applicationsInvited),
   };
 }
 
 /**
- * 好差评 statistics for a period, per department and per item, computed in code from the ratings (no
- * $facet): count, levels, 好评率 and 差评率 among counted ratings, the share of invited applications rated,
- * and cases overdue. A rating whose case's appeal was upheld no longer counts for that department.
+ * 好差评 statistics for [from, to), per department and per item, counted in code one record at a time (no
+ * $facet, and no need to hold a period's ratings in memory): feed it the period's stage ratings, the
+ * applications invited in the period with their ratings, and the cases opened in the period.
+ * A rating whose case's appeal was upheld (`upheld`: `<ratingId>|<department>`) no longer counts for that
+ * department and its items; overall it counts while some department it concerns still counts it.
  */
-export function computeRatingStats(input: RatingStatsInput) {
-  const { from, to, now } = input;
-  const upheld = new Set(input.cases.filter((c) => c.appeal?.state === 'upheld').map((c) => `${c.ratingId}|${c.department}`));
-  const counts = (r: RatingDoc, d: DepartmentCode) => !upheld.has(`${r._id}|${d}`);
+export function createRatingStats(options: { from: Date; to: Date; now: Date; upheld: ReadonlySet<string> }) {
+  const { from, to, now, upheld } = options;
+  const overall = tally();
+  const departments = new Map(DEPARTMENT_CODES.map((d) => [d, tally()]));
+  const items = new Map(ITEM_KEYS.map((k) => [k, tally()]));
   const inPeriod = (d?: Date | null) => !!d && new Date(d) >= from && new Date(d) < to;
+  const counts = (r: RatingDoc, d: DepartmentCode) => !upheld.has(`${r._id}|${d}`);
 
-  // An item was up for rating in the period if the application's 受理 invitation fell in it and the item had
-  // been accepted, or the whole application was finished in it.
-  const finishedInPeriod = new Map(input.applications.map((a) => [a._id, inPeriod(completedAt(a))]));
-  const invitedFor = (a: InvitedApplication, k: ItemKey) =>
-    !!a.items[k] && (finishedInPeriod.get(a._id) || (inPeriod(a.acceptedAt) && !!a.items[k]!.acceptedAt));
-  const invited = input.applications.filter((a) => ITEM_KEYS.some((k) => invitedFor(a, k)));
-  const ratedBy = new Map<string, RatingDoc[]>();
-  for (const r of input.ratingsOfInvited) ratedBy.set(r.applicationId, [...(ratedBy.get(r.applicationId) ?? []), r]);
-
-  function summary(ratings: RatingDoc[]) {
-    const levels = Object.fromEntries(RATING_LEVELS.map((l) => [l, 0])) as Record<RatingLevel, number>;
-    for (const r of ratings) levels[r.level]++;
-    const good = ratings.filter((r) => GOOD_RATING_LEVELS.includes(r.level)).length;
-    const bad = ratings.filter((r) => isBadRating(r.level)).length;
-    return { count: ratings.length, levels, good, bad, goodRate: rate(good, ratings.length), badRate: rate(bad, ratings.length) };
-  }
-
-  function share(apps: InvitedApplication[], rated: (a: InvitedApplication) => boolean) {
-    const n = apps.filter(rated).length;
-    return { applicationsInvited: apps.length, applicationsRated: n, ratedShare: rate(n, apps.length) };
-  }
-
-  const casesOpened = input.cases.filter((c) => inPeriod(c.openedAt));
-  const overdueOf = (cases: RatingCaseDoc[]) => {
-    const flagged = cases.map((c) => isCaseOverdue(c, now));
-    return {
-      casesOpened: cases.length,
-      casesOverdue: flagged.filter((f) => f.callback || f.feedback).length,
-      callbackOverdue: flagged.filter((f) => f.callback).length,
-      feedbackOverdue: flagged.filter((f) => f.feedback).length,
-    };
-  };
-
-  const departments = DEPARTMENT_CODES.map((d) => {
-    const ratings = input.ratings.filter((r) => r.departments.includes(d) && counts(r, d));
-    const apps = invited.filter((a) => ITEM_KEYS.some((k) => ITEM_CATALOGUE[k].department === d && invitedFor(a, k)));
-    return {
-      department: d,
-      departmentName: DEPARTMENTS[d].name,
-      ...summary(ratings),
-      excludedByAppeal: input.ratings.filter((r) => r.departments.includes(d) && !counts(r, d)).length,
-      ...share(apps, (a) => (ratedBy.get(a._id) ?? []).some((r) => r.departments.includes(d))),
-      ...overdueOf(casesOpened.filter((c) => c.department === d)),
-    };
-  });
-
-  const items = ITEM_KEYS.map((k: ItemKey) => {
-    const d = ITEM_CATALOGUE[k].department;
-    const ratings = input.ratings.filter((r) => r.items.includes(k) && counts(r, d));
-    const apps = invited.filter((a) => invitedFor(a, k));
-    return {
-      itemKey: k,
-      itemName: ITEM_CATALOGUE[k].name,
-      department: d,
-      ...summary(ratings),
-      ...share(apps, (a) => (ratedBy.get(a._id) ?? []).some((r) => r.items.includes(k))),
-      ...overdueOf(casesOpened.filter((c) => c.department === d && c.items.includes(k))),
-    };
-  });
-
-  // Overall: a rating counts unless every department it concerns had an appeal upheld against it.
-  const overall = input.ratings.filter((r) => r.departments.some((d) => counts(r, d)));
   return {
-    from: from.toISOString(),
-    to: to.toISOString(),
-    asOf: now.toISOString(),
-    definitions: {
-      good: '好评：非常满意、满意、基本满意',
-      bad: '差评：不满意、非常不满意',
-      ratedShare:
-        '期间内收到评价邀请的申请（受理邀请：该部门事项已受理；办结邀请：全部事项已办结）中，已有涉及该部门（事项）评价的比例',
-      excludedByAppeal: '申诉成立、不计入该部门统计的评价数',
+    /** A stage rating created in the period. */
+    addRating(r: RatingDoc) {
+      if (r.departments.some((d) => counts(r, d))) countRating(overall, r.level);
+      for (const d of r.departments) {
+        if (counts(r, d)) countRating(departments.get(d)!, r.level);
+        else departments.get(d)!.excludedByAppeal++;
+      }
+      for (const k of r.items) if (counts(r, ITEM_CATALOGUE[k].department)) countRating(items.get(k)!, r.level);
     },
-    overall: {
-      ...summary(overall),
-      ...share(invited, (a) => (ratedBy.get(a._id) ?? []).length > 0),
-      ...overdueOf(casesOpened),
+
+    /**
+     * An application that may have been invited in the period, with its stage ratings (whenever given). An
+     * item was up for rating if the 受理 invitation fell in the period and the item had been accepted, or
+     * the whole application was finished in the period.
+     */
+    addApplication(a: InvitedApplication, ratings: RatingDoc[]) {
+      const finished = inPeriod(completedAt(a));
+      const invitedFor = (k: ItemKey) => !!a.items[k] && (finished || (inPeriod(a.acceptedAt) && !!a.items[k]!.acceptedAt));
+      const invitedItems = ITEM_KEYS.filter(invitedFor);
+      if (!invitedItems.length) return;
+      overall.applicationsInvited++;
+      if (ratings.length) overall.applicationsRated++;
+      for (const d of new Set(invitedItems.map((k) => ITEM_CATALOGUE[k].department))) {
+        const t = departments.get(d)!;
+        t.applicationsInvited++;
+        if (ratings.some((r) => r.departments.includes(d))) t.applicationsRated++;
+      }
+      for (const k of invitedItems) {
+        const t = items.get(k)!;
+        t.applicationsInvited++;
+        if (ratings.some((r) => r.items.includes(k))) t.applicationsRated++;
+      }
     },
-    departments,
-    items,
+
+    /** A case opened in the period: counted, and flagged when past a deadline it has not met. */
+    addCase(c: RatingCaseDoc) {
+      if (!inPeriod(c.openedAt)) return;
+      const overdue = isCaseOverdue(c, now);
+      const targets = [overall, departments.get(c.department)!, ...c.items.map((k) => items.get(k)!)];
+      for (const t of targets) {
+        t.casesOpened++;
+        if (overdue.callback || overdue.feedback) t.casesOverdue++;
+        if (overdue.callback) t.callbackOverdue++;
+        if (overdue.feedback) t.feedbackOverdue++;
+      }
+    },
+
+    result() {
+      return {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        asOf: now.toISOString(),
+        definitions: {
+          good: '好评：非常满意、满意、基本满意',
+          bad: '差评：不满意、非常不满意',
+          ratedShare:
+            '期间内收到评价邀请的申请（受理邀请：该部门事项已受理；办结邀请：全部事项已办结）中，已有涉及该部门（事项）评价的比例',
+          excludedByAppeal: '申诉成立、不计入该部门统计的评价数',
+        },
+        overall: finish(overall),
+        departments: DEPARTMENT_CODES.map((d) => ({
+          department: d,
+          departmentName: DEPARTMENTS[d].name,
+          ...finish(departments.get(d)!),
+        })),
+        items: ITEM_KEYS.map((k) => ({
+          itemKey: k,
+          itemName: ITEM_CATALOGUE[k].name,
+          department: ITEM_CATALOGUE[k].department,
+          ...finish(items.get(k)!),
+        })),
+      };
+    },
   };
 }
+
+export type RatingStats = ReturnType<ReturnType<typeof createRatingStats>['result']>;
