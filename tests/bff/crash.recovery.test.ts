@@ -16,7 +16,6 @@ import { createFieldCrypto } from '../../bff/src/libraries/crypto';
 import { createConnection } from '../../bff/src/libraries/mongo';
 import { validApplication } from '../support/fixtures';
 
- 
 const { startFerretdb, freePort } = require('../../scripts/lib/ferretdb.cjs');
 
 const ROOT = path.resolve(__dirname, '..', '..');
