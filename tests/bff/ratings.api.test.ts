@@ -430,3 +430,23 @@ describe('delivery, recovery and the contract', () => {
     expect(JSON.stringify(schemas.AppealDecisionInput)).toContain('uphold');
   });
 });
+
+test('When case deadlines count working days (RATING_CASE_DAY_UNIT=working), then a Friday bad rating is due Monday and 15 working days on', async () => {
+  const friday = new Date('2026-11-20T02:00:00Z'); // 10:00 China time
+  const working = await startTestServer({ RATING_CASE_DAY_UNIT: 'working' }, { now: () => friday });
+  try {
+    const { id, token } = await acceptedApplication(working.url);
+    const rated = await rate(working.url, token, id, { stage: 'accepted', level: 'dissatisfied' });
+    expect(rated.status).toBe(201);
+    const cases = await api(working.url, 'GET', '/api/v1/dept/ratings/cases', {
+      token: await deptToken(working.url, 'hospital'),
+    });
+    expect(cases.body.cases[0]).toMatchObject({
+      openedAt: '2026-11-20T02:00:00.000Z',
+      callbackDueAt: '2026-11-23T15:59:59.999Z', // end of Monday, China time
+      feedbackDueAt: '2026-12-11T15:59:59.999Z', // the 15th working day after
+    });
+  } finally {
+    await working.close();
+  }
+});
