@@ -100,6 +100,20 @@ export const ConfigSchema = z.object({
     .describe(
       'how long a request holds its Idempotency-Key; a retry after that runs it again (a crashed request never blocks its key)',
     ),
+  ARCHIVE_AFTER_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .describe('finished applications untouched this many days move to the archive (still readable by owner and operators)'),
+  ARCHIVE_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60)
+    .describe('how often the sweeper runs its full scans (archive, due-queue repair); 0 = every sweep'),
   RELAY_ENABLED: bool.default(true).describe('run the outbox relay worker in this process'),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500).describe('outbox relay poll interval'),
   RATING_CASE_DAY_UNIT: z

@@ -91,6 +91,8 @@ export function createComponents(deps: ServerDeps) {
     applications,
     idempotency,
     draftRetentionHours: config.DRAFT_RETENTION_HOURS,
+    archiveAfterDays: config.ARCHIVE_AFTER_DAYS,
+    fullScanIntervalMs: config.ARCHIVE_INTERVAL_MINUTES * 60_000,
     now,
   });
   const ratingsRepo = createRatingsRepository(connection, crypto);

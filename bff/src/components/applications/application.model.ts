@@ -67,6 +67,8 @@ export type ApplicationDoc = {
   submittedAt?: Date;
   acceptedAt?: Date;
   withdrawnAt?: Date;
+  /** Set when the application moves to the archive (applications_archive). */
+  archivedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -91,16 +93,19 @@ export const applicationSchema = new Schema(
     submittedAt: Date,
     acceptedAt: Date,
     withdrawnAt: Date,
+    archivedAt: Date,
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false, minimize: false },
 );
-applicationSchema.index({ ownerId: 1, createdAt: -1 });
 applicationSchema.index({ status: 1, updatedAt: 1 });
 applicationSchema.index({ outboxDue: 1 });
 applicationSchema.index({ 'outbox.state': 1 });
 for (const key of ITEM_KEYS) applicationSchema.index({ [`items.${key}.state`]: 1, [`items.${key}.dueAt`]: 1 });
+
+/** The archive: the same documents, read only by `_id` (owner via their slots, operators), so no other index. */
+export const archivedApplicationSchema = new Schema(applicationSchema.obj, { versionKey: false, minimize: false });
 
 /**
  * One application per newborn per parent pair. The newborn key is a blind index of who and when; each
@@ -141,5 +146,38 @@ export const auditSchema = new Schema<AuditDoc>(
     itemKey: String,
     fields: [String],
   },
+  { versionKey: false },
+);
+
+/*
+ * Look-up collections for the hot paths. FerretDB 1.24 on SQLite serves only `_id` equality from an index
+ * (with our build patch), so every other hot read is shaped as `_id` look-ups or a scan of a collection
+ * kept small; on MongoDB the same documents are simply small indexed collections.
+ */
+
+/** A parent's applications: slot `<ownerId>:<n>` claimed by a unique insert (never lost, unlike a $push). */
+export type OwnerSlotDoc = { _id: string; applicationId: string; createdAt: Date };
+export const ownerSlotSchema = new Schema<OwnerSlotDoc>(
+  { _id: String, applicationId: { type: String, required: true }, createdAt: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+/**
+ * An application that may have outbox entries due (the relay's queue). Written before the change that
+ * adds entries; removed by the relay only after it finds nothing pending and the mark is old enough.
+ */
+export type OutboxDueDoc = { _id: string; dueAt: Date; markedAt: Date };
+export const outboxDueSchema = new Schema<OutboxDueDoc>(
+  { _id: String, dueAt: { type: Date, required: true, index: true }, markedAt: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+/**
+ * One submitted application in one department's work queue (a collection per department), from submission
+ * until every item of that department is finished; removed by the reader that finds it finished.
+ */
+export type TaskQueueDoc = { _id: string; submittedAt: Date; markedAt: Date };
+export const taskQueueSchema = new Schema<TaskQueueDoc>(
+  { _id: String, submittedAt: { type: Date, required: true, index: true }, markedAt: { type: Date, required: true } },
   { versionKey: false },
 );

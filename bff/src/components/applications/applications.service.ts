@@ -24,7 +24,7 @@ import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound, validationFailed, type FieldError } from '../../libraries/errors';
 import type { ApplicationDoc, ItemRecord, NewbornClaimDoc } from './application.model';
 import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData } from './application.data';
-import { dispatchReadyItems } from './application.dispatch';
+import { dispatchReadyItems, queuedDepartments } from './application.dispatch';
 import { noticeEntry } from './application.notices';
 import { NEWBORN_CLAIM_LEASE_MS, type ApplicationsRepository } from './applications.repository';
 
@@ -351,6 +351,8 @@ export function createApplicationsService(deps: ApplicationsDeps) {
               },
             },
             notices: [noticeEntry('application_submitted', now, id, 'submitted', { itemCount: String(input.items.length) })],
+            queues: queuedDepartments(items),
+            submittedAt: now,
             result: 'submitted',
           };
         });
@@ -396,6 +398,7 @@ export function createApplicationsService(deps: ApplicationsDeps) {
             },
             $push: { timeline: { at: now, itemKey, event: 'resubmit', actor: 'parent', state: to, note: parsed.data.note } },
           },
+          queues: [item.department],
           result: { needs: undefined as string | undefined },
         };
       };

@@ -2,7 +2,7 @@ import type { IdempotencyStore } from '../../libraries/idempotency';
 import type { ApplicationsRepository } from './applications.repository';
 import type { ApplicationsService } from './applications.service';
 
-export type SweepResult = { drafts: number; idempotencyKeys: number; changes: number };
+export type SweepResult = { drafts: number; idempotencyKeys: number; changes: number; archived: number; remarked: number };
 
 /** Applied version claims are kept this long: far beyond any writer's decision age (libraries/versioned.ts). */
 const CLAIM_RETENTION_MS = 10 * 60_000;
@@ -17,8 +17,16 @@ export function createSweeper(deps: {
   applications: Pick<ApplicationsService, 'sweepDraft' | 'finishDraftRemoval'>;
   idempotency: IdempotencyStore;
   draftRetentionHours: number;
+  /** Finished applications untouched this long move to the archive (default 30 days). */
+  archiveAfterDays?: number;
+  /** The archive move and the due-queue repair scan the live collection: at most this often (default 1 h). */
+  fullScanIntervalMs?: number;
   now: () => Date;
 }) {
+  const archiveAfterMs = (deps.archiveAfterDays ?? 30) * 86400_000;
+  const fullScanIntervalMs = deps.fullScanIntervalMs ?? 3600_000;
+  // Real time, not the business clock: this paces CPU, and the idle cost of the embedded stack counts.
+  let lastFullScan = -Infinity;
   return {
     async sweepOnce(): Promise<SweepResult> {
       const now = deps.now().getTime();
@@ -29,7 +37,15 @@ export function createSweeper(deps: {
       for (const id of withdrawn) await deps.applications.finishDraftRemoval(id);
       const idempotencyKeys = await deps.idempotency.sweep(new Date(now - 7 * 86400_000));
       const changes = await deps.repo.sweepChanges(new Date(now - CLAIM_RETENTION_MS));
-      return { drafts, idempotencyKeys, changes };
+      let archived = 0;
+      let remarked = 0;
+      if (Date.now() - lastFullScan >= fullScanIntervalMs) {
+        lastFullScan = Date.now();
+        // The live collection keeps what is in flight; finished applications move out in bounded batches.
+        archived = await deps.repo.archiveFinished(new Date(now - archiveAfterMs), 1000);
+        remarked = await deps.repo.remarkOutboxDue();
+      }
+      return { drafts, idempotencyKeys, changes, archived, remarked };
     },
   };
 }

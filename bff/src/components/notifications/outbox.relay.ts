@@ -11,7 +11,7 @@ import { createLeases, type Lease } from './outbox.lease';
 export type OutboxRelayDeps = {
   connection: Connection;
   /** The one way applications are read and changed (version claims included). */
-  applications: Pick<ApplicationsRepository, 'findById' | 'change' | 'findOutboxDue'>;
+  applications: Pick<ApplicationsRepository, 'findById' | 'change' | 'findOutboxDue' | 'settleOutboxDue'>;
   deliver: Deliver;
   now?: () => Date;
   /** Names this relay in its leases; unique per process. */
@@ -155,8 +155,9 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
     try {
       // Read after taking the lease: whatever an earlier holder recorded is seen, and not delivered again.
       const doc = await deps.applications.findById(applicationId);
-      if (!doc) return;
-      await record(doc, await deliverDue(doc, lease), result);
+      if (doc) await record(doc, await deliverDue(doc, lease), result);
+      // The queue mark follows what is still pending (or goes, when nothing is and it is old enough).
+      await deps.applications.settleOutboxDue(applicationId);
     } finally {
       await leases.release(lease);
     }

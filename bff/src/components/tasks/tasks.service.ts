@@ -24,6 +24,7 @@ import { AppError, notFound, validationFailed, type FieldError } from '../../lib
 import type { ApplicationDoc, ItemRecord, TimelineEntry } from '../applications/application.model';
 import { noticeEntry } from '../applications/application.notices';
 import { openData, openOutputs, pick } from '../applications/application.data';
+import { queuedDepartments } from '../applications/application.dispatch';
 import type { ApplicationsRepository } from '../applications/applications.repository';
 import { ratingInvitations } from '../ratings';
 import { eventEffect } from './events';
@@ -248,6 +249,8 @@ export function createTasksService(deps: TasksDeps) {
               eventLog: { id: event.eventId, itemKey: key, hash },
             },
           },
+          // Work queues of the departments whose items this change dispatches (completing unlocks the next).
+          queues: queuedDepartments(items),
           notices: [
             ...(template
               ? [
