@@ -8,6 +8,7 @@ import {
   caseEvent,
   completedApplication,
   deptToken,
+  drain,
   itemEvent,
   rate,
 } from '../support/ratings';
@@ -128,4 +129,21 @@ test('When ratings were given in a period, then the statistics per department an
     callbackOverdue: 2,
   });
   expect(later.body.overall.casesOverdue).toBe(3);
+
+  // Once A7's reminders are out, it is finished and moves to the archive: it still counts as invited and rated.
+  offsetMs += 4 * 86400_000;
+  await drain(server);
+  expect(await server.components.applicationsRepo.findById(a7.id)).not.toBeNull();
+  expect(await server.components.applicationsRepo.archiveFinished(new Date(Date.now() + offsetMs), 100)).toBeGreaterThanOrEqual(
+    1,
+  );
+  expect(await server.components.applicationsRepo.findById(a7.id)).toBeNull();
+  const archived = await api(server.url, 'GET', `/api/v1/admin/ratings/stats?from=${from.toISOString()}&to=${to.toISOString()}`, {
+    token: operator,
+  });
+  expect(archived.body.departments.find((d: { department: string }) => d.department === 'hospital')).toMatchObject({
+    count: 6,
+    applicationsInvited: 8,
+    applicationsRated: 7,
+  });
 });

@@ -162,20 +162,23 @@ export function createRatingsRepository(
       batchSize: number,
       each: (apps: Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>[]) => Promise<void>,
     ): Promise<void> {
-      const cursor = Application.find(
-        {
-          $or: [{ acceptedAt: trusted({ $gte: from, $lt: to }) }, { status: 'completed', updatedAt: trusted({ $gte: from }) }],
-        },
-        { _id: 1, status: 1, acceptedAt: 1, items: 1 },
-      )
-        .lean<Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>>()
-        .cursor();
-      let batch: Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>[] = [];
-      for await (const app of cursor) {
-        batch.push(app as Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>);
-        if (batch.length >= batchSize) {
-          await each(batch);
-          batch = [];
+      type Invited = Pick<ApplicationDoc, '_id' | 'status' | 'acceptedAt' | 'items'>;
+      const filter = {
+        $or: [{ acceptedAt: { $gte: from, $lt: to } }, { status: 'completed', updatedAt: { $gte: from } }],
+      };
+      const projection = { _id: 1, status: 1, acceptedAt: 1, items: 1 };
+      let batch: Invited[] = [];
+      // Live applications, then the archive (finished ones move there after ARCHIVE_AFTER_DAYS), read with the
+      // driver: this filter is ours, not a client's, and both collections hold the same documents. An
+      // application caught mid-move may be counted twice; that window is one replace and one delete.
+      for (const name of [Application.collection.collectionName, 'applications_archive']) {
+        const cursor = connection.collection(name).find(filter as never, { projection, batchSize });
+        for await (const app of cursor) {
+          batch.push(app as unknown as Invited);
+          if (batch.length >= batchSize) {
+            await each(batch);
+            batch = [];
+          }
         }
       }
       if (batch.length) await each(batch);
