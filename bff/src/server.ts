@@ -105,6 +105,8 @@ export function createComponents(deps: ServerDeps) {
     dayUnit: config.RATING_CASE_DAY_UNIT,
     callbackDays: config.RATING_CALLBACK_DAYS,
     feedbackDays: config.RATING_FEEDBACK_DAYS,
+    // Defined below; only called once a request runs.
+    deliverArchived: (entry, application) => notifier(entry, application),
   });
   const sms = smsChannelFromConfig(config);
   const notifier = createNotifier({

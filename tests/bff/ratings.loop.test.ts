@@ -230,6 +230,38 @@ test('When the caller is not a parent, then rating endpoints answer 401 or 403',
   expect((await api(server.url, 'GET', '/api/v1/admin/ratings/cases', { token: dept })).status).toBe(403);
 });
 
+test('When the application has moved to the archive, then it can still be rated, and the feedback still reaches the parent', async () => {
+  const { id, token } = await completedApplication(server.url);
+  advance(4 * DAY); // the reminders go out; nothing is pending any more
+  await drain(server);
+  const repo = server.components.applicationsRepo;
+  expect(await repo.archiveFinished(new Date(Date.now() + offsetMs + DAY), 1000)).toBeGreaterThanOrEqual(1);
+  expect(await repo.findById(id)).toBeNull();
+
+  const rated = await rate(server.url, token, id, { stage: 'completed', level: 'dissatisfied', tags: ['guide_inaccurate'] });
+  expect(rated.status).toBe(201);
+  const cases = await api(server.url, 'GET', '/api/v1/dept/ratings/cases', { token: await deptToken(server.url, 'hospital') });
+  const caseId = cases.body.cases.find((c: { ratingId: string }) => c.ratingId === rated.body.id).caseId;
+  for (const [type, extra] of [
+    ['call_back', { reached: true, note: '已回访' }],
+    ['rectify', { measures: '已更新办事指南' }],
+    ['feedback', { message: '办事指南已更新，感谢您的意见。' }],
+  ] as const) {
+    const res = await caseEvent(server.url, 'hospital', caseId, {
+      eventId: `arch-${type}-${caseId.slice(3, 14)}`,
+      type,
+      ...extra,
+    });
+    expect(res.status).toBe(200);
+  }
+  const told = (await noticesOf(server, id)).filter((n) => n.template === 'rating_feedback');
+  expect(told).toHaveLength(1);
+  expect(await devInboxOf(server, told[0]._id as unknown as string)).toHaveLength(1); // pushed
+  expect((await server.components.ratingsRepo.findCase(caseId))!.noticesPending).toBe(false);
+  const view = await api(server.url, 'GET', `/api/v1/applications/${id}/ratings`, { token });
+  expect(view.body.stages[1]).toMatchObject({ canFollowUp: true });
+});
+
 test('When the loops above have run, then no phone or ID number is stored in clear in any collection (ratings, cases, their claims)', async () => {
   const names = (await server.connection.db!.listCollections().toArray()).map((c) => c.name);
   expect(names).toEqual(expect.arrayContaining(['ratings', 'rating_cases', 'rating_case_changes']));

@@ -36,6 +36,7 @@ import { AppError, notFound, validationFailed, type FieldError } from '../../lib
 import { openData } from '../applications/application.data';
 import type { ApplicationDoc, OutboxEntry } from '../applications/application.model';
 import type { ApplicationsRepository } from '../applications/applications.repository';
+import type { Deliver } from '../notifications';
 import { CASE_EVENT_HANDLERS } from './case-events';
 import { caseNoticeId, ratingIds } from './rating.ids';
 import type { CaseNotice, RatingCaseDoc, RatingDoc } from './rating.model';
@@ -48,7 +49,12 @@ export const RATING_APPEAL_UPHELD = 'rating_appeal_upheld';
 export type RatingsDeps = {
   repo: RatingsRepository;
   /** Applications are read, and their outbox appended to, only through their repository's versioned writes. */
-  applications: Pick<ApplicationsRepository, 'findById' | 'findOwned' | 'change' | 'audit'>;
+  applications: Pick<ApplicationsRepository, 'findById' | 'findOwned' | 'findAnywhere' | 'change' | 'audit'>;
+  /**
+   * Delivers a notice of an archived application (which has no live outbox to append to): exactly once by
+   * the notice id, like the relay's deliveries; a failure is retried by the upkeep.
+   */
+  deliverArchived?: Deliver;
   crypto: FieldCrypto;
   calendar: WorkingCalendar;
   now: () => Date;
@@ -174,27 +180,38 @@ export function createRatingsService(deps: RatingsDeps) {
    * (ids are deterministic), so forwarding twice never notifies twice. False when the application stayed busy.
    */
   async function pushToOutbox(applicationId: string, notices: CaseNotice[]): Promise<boolean> {
+    const entryOf = (n: CaseNotice, now: Date): OutboxEntry => ({
+      id: n.id,
+      kind: 'notify',
+      template: n.template,
+      params: n.params,
+      state: 'pending',
+      attempts: 0,
+      nextAt: now,
+      createdAt: now,
+    });
+    let live = true;
     try {
       await applications.change(applicationId, (app) => {
+        live = !!app;
         const missing = app ? notices.filter((n) => !app.outbox.some((e) => e.id === n.id)) : [];
         if (!missing.length) return { result: true };
         const now = deps.now();
-        const entries: OutboxEntry[] = missing.map((n) => ({
-          id: n.id,
-          kind: 'notify',
-          template: n.template,
-          params: n.params,
-          state: 'pending',
-          attempts: 0,
-          nextAt: now,
-          createdAt: now,
-        }));
-        return { update: {}, notices: entries, result: true };
+        return { update: {}, notices: missing.map((n) => entryOf(n, now)), result: true };
       });
-      return true;
     } catch (err) {
       if (err instanceof AppError && err.code === 'CONFLICT') return false;
       throw err;
+    }
+    if (live) return true;
+    // Finished applications move to the archive, where nothing changes any more: the notice goes out directly.
+    const archived = await applications.findAnywhere(applicationId);
+    if (!archived || !deps.deliverArchived) return true;
+    try {
+      for (const n of notices) await deps.deliverArchived(entryOf(n, deps.now()), archived);
+      return true;
+    } catch {
+      return false; // left pending: the upkeep tries again
     }
   }
 
