@@ -116,6 +116,24 @@ export const ConfigSchema = z.object({
     .describe('how often the sweeper runs its full scans (archive, due-queue repair); 0 = every sweep'),
   RELAY_ENABLED: bool.default(true).describe('run the outbox relay worker in this process'),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500).describe('outbox relay poll interval'),
+  RATING_CASE_DAY_UNIT: z
+    .enum(['calendar', 'working'])
+    .default('calendar')
+    .describe('bad-rating case deadlines count calendar days (as Zhejiang reports them) or working days'),
+  RATING_CALLBACK_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .default(1)
+    .describe('a bad rating is called back within this many days'),
+  RATING_FEEDBACK_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(90)
+    .default(15)
+    .describe('rectification and feedback to the parent within this many days of a bad rating'),
   DEPT_CLIENTS: z
     .string()
     .optional()

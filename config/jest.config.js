@@ -17,6 +17,10 @@ const common = {
 
 module.exports = {
   rootDir: root,
+  // API and browser tests start servers, databases and browsers: on a loaded 2-core machine a hook can
+  // take far longer than jest's 5 s default. Tests wait on events and answers, never on time; this limit
+  // only says when to give up. Tests that spawn processes set their own, longer ones.
+  testTimeout: 60_000,
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   projects: [

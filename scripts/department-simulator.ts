@@ -11,6 +11,10 @@
 //   SIM_MIN_DELAY_MS  SIM_MAX_DELAY_MS  random wait before each step of a task (default 2000–6000)
 //   SIM_REJECT_RATE   share of first dispatches rejected, 0–1 (default 0.15); resubmitted items are never rejected
 //
+// Bad ratings (好差评): each department also works its rating cases — reads the call-back number (audited by
+// the BFF, never logged here), records the call-back, the rectification and the feedback to the parent,
+// who is then notified and may add one 追评. It never appeals.
+//
 // Every event id is derived from (task, resubmission, step), so a restarted simulator repeats an event
 // the BFF has already applied only as an idempotent replay. A 409 means someone else moved the item: skipped.
 import { createHash } from 'node:crypto';
@@ -31,6 +35,8 @@ import {
 import {
   DepartmentClient,
   HttpError,
+  RatingCaseClient,
+  type RatingCase,
   devCredentials,
   parseClients,
   type DepartmentCredentials,
@@ -121,6 +127,12 @@ const REJECT_REASONS: Record<ItemKey, RejectReason[]> = {
       message: '监护人身份信息与户籍登记信息不一致，请核对监护人身份证号码。',
     },
   ],
+};
+
+const CASE_VERBS: Record<'call_back' | 'rectify' | 'feedback', string> = {
+  call_back: 'called back about',
+  rectify: 'recorded rectification for',
+  feedback: 'fed back to the parent on',
 };
 
 const CARRIER = '中国邮政EMS';
@@ -385,9 +397,60 @@ export function runSimulator(options: SimulatorOptions): SimulatorHandle {
     pending.set(key, entry);
   }
 
+  /** The next step of a bad-rating case and its body; the loop is call-back → rectify → feedback. */
+  function caseStep(c: RatingCase): { type: 'call_back' | 'rectify' | 'feedback'; body: Record<string, unknown> } | null {
+    const allowed = Array.isArray(c.allowedEvents) ? c.allowedEvents : [];
+    const about = c.rating?.tags?.map((t) => t.label).join('、') || '办理体验';
+    const items = c.items?.map((i) => i.name).join('、') || '出生“一件事”';
+    if (allowed.includes('call_back'))
+      return { type: 'call_back', body: { reached: true, note: `已电话回访评价人，了解到对“${about}”不满意。` } };
+    if (allowed.includes('rectify'))
+      return { type: 'rectify', body: { measures: `针对“${about}”，已对${items}的办理流程逐项检查并整改，明确专人跟进。` } };
+    if (allowed.includes('feedback'))
+      return {
+        type: 'feedback',
+        body: { message: `您好，关于您对${items}的评价，我们已回访并完成整改：${about}问题已明确专人跟进。感谢您的监督！` },
+      };
+    return null;
+  }
+
+  function considerCase(cases: RatingCaseClient, label: string, c: RatingCase): void {
+    if (!c || typeof c.caseId !== 'string') return;
+    const key = `case|${c.caseId}|${c.status}|${(c.allowedEvents ?? []).join(',')}`;
+    if (pending.has(key) || (handled.get(key) ?? 0) > Date.now()) return;
+    const step = caseStep(c);
+    if (!step) {
+      handled.set(key, Date.now() + HANDLED_TTL_MS);
+      return;
+    }
+    const delay = minDelay + random() * (maxDelay - minDelay);
+    const entry: { timer?: NodeJS.Timeout; running?: Promise<void> } = {};
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      entry.running = (async () => {
+        try {
+          // Calling back means dialling the number: read it (the BFF audits this), use it, never log it.
+          if (step.type === 'call_back') await cases.callbackPhone(c.caseId);
+          if (signal.aborted) return;
+          const eventId = `sim-case-${sha(c.caseId).slice(0, 32)}-${step.type}`;
+          const outcome = await cases.postEvent(c.caseId, { eventId, type: step.type, ...step.body });
+          handled.set(key, Date.now() + HANDLED_TTL_MS);
+          if (outcome === 'applied')
+            log(`[simulator] ${label} ${CASE_VERBS[step.type]} a bad rating (case ${c.caseId.slice(0, 11)})`);
+        } catch (err) {
+          if (signal.aborted) return;
+          handled.set(key, Date.now() + Math.max(pollMs, 5000));
+          log(`[simulator] ${label} could not ${step.type} case ${c.caseId.slice(0, 11)}: ${describeError(err)}, will retry`);
+        }
+      })().finally(() => pending.delete(key));
+    }, delay);
+    pending.set(key, entry);
+  }
+
   async function worker(credential: DepartmentCredentials): Promise<void> {
     const label = DEPARTMENT_LABELS[credential.code] ?? credential.code;
     const client = new DepartmentClient({ ...credential, baseUrl, signal });
+    const cases = new RatingCaseClient(client);
     const statuses = actionableStatuses(credential.code);
     let failures = 0;
     while (!signal.aborted) {
@@ -396,6 +459,7 @@ export function runSimulator(options: SimulatorOptions): SimulatorHandle {
           if (signal.aborted) break;
           for (const task of await client.listTasks(status)) consider(client, label, task);
         }
+        if (!signal.aborted) for (const c of await cases.listCases()) considerCase(cases, label, c);
         if (failures > 0) log(`[simulator] ${label} reached the BFF again`);
         failures = 0;
         await sleep(pollMs);

@@ -22,6 +22,14 @@ import {
   outboxAdminRouter,
 } from './components/notifications';
 import { openApiRouter } from './components/openapi';
+import {
+  adminRatingsRouter,
+  createRatingsRepository,
+  createRatingsService,
+  departmentRatingsRouter,
+  parentRatingsRouter,
+  skipAnsweredReminders,
+} from './components/ratings';
 import { adminRouter, createTasksService, tasksRouter } from './components/tasks';
 import {
   attachmentsRouter,
@@ -120,8 +128,21 @@ export function createComponents(deps: ServerDeps) {
     now,
     attachments,
   });
+  const ratingsRepo = createRatingsRepository(connection, crypto);
+  const ratings = createRatingsService({
+    repo: ratingsRepo,
+    applications: applicationsRepo,
+    crypto,
+    calendar,
+    now,
+    dayUnit: config.RATING_CASE_DAY_UNIT,
+    callbackDays: config.RATING_CALLBACK_DAYS,
+    feedbackDays: config.RATING_FEEDBACK_DAYS,
+    // Defined below; only called once a request runs.
+    deliverArchived: (entry, application) => notifier(entry, application),
+  });
   const sms = smsChannelFromConfig(config);
-  const deliver = createNotifier({
+  const notifier = createNotifier({
     connection,
     crypto,
     now,
@@ -129,6 +150,8 @@ export function createComponents(deps: ServerDeps) {
     sms: deps.sms !== undefined ? deps.sms : sms === 'dev' ? createDevSms({ connection, now }) : (sms?.provider ?? null),
     formats: sms && sms !== 'dev' ? { sms: sms.format } : undefined,
   });
+  // A rating reminder whose stage was rated meanwhile is dropped at delivery.
+  const deliver = skipAnsweredReminders(notifier, ratingsRepo, ratings.stageRatingId);
   const relay = createOutboxRelay({ connection, applications: applicationsRepo, deliver, now, logger: deps.logger });
   return {
     now,
@@ -142,6 +165,8 @@ export function createComponents(deps: ServerDeps) {
     attachments,
     tasks,
     applicationsRepo,
+    ratings,
+    ratingsRepo,
     sweeper,
     deliver,
     relay,
@@ -188,6 +213,7 @@ export const PUBLIC_API_PATHS = [
 /** Every router of the BFF, in the order they are mounted (tests list their routes from here). */
 export function buildRouters(deps: ServerDeps, c: Components): Router[] {
   const { config, connection } = deps;
+  // One budget per parent across the application and rating routes.
   const parentLimit = rateLimit({
     max: config.RATE_LIMIT_PARENT_PER_MINUTE,
     windowMs: 60_000,
@@ -200,6 +226,9 @@ export function buildRouters(deps: ServerDeps, c: Components): Router[] {
     authRouter(c.auth, rateLimit({ max: config.RATE_LIMIT_LOGIN_PER_MINUTE, windowMs: 60_000, key: (ctx) => ctx.ip })),
     applicationsRouter(c.applications, c.signer, c.idempotency, parentLimit),
     attachmentsRouter(c.attachments, c.signer, c.idempotency, parentLimit),
+    parentRatingsRouter(c.ratings, c.signer, c.idempotency, parentLimit),
+    departmentRatingsRouter(c.ratings, c.signer),
+    adminRatingsRouter(c.ratings, c.signer),
     tasksRouter(c.tasks, c.signer),
     taskAttachmentsRouter(c.attachments, c.signer),
     adminRouter(c.tasks, c.signer),

@@ -54,6 +54,14 @@ async function main() {
     );
   }, config.SWEEPER_INTERVAL_SECONDS * 1000);
 
+  // 好差评 upkeep: finishes rating effects and case notices a crashed writer left, prunes case claims.
+  const ratingsUpkeep = setInterval(() => {
+    components.ratings.maintain().then(
+      (r) => (r.ratings || r.cases || r.changes) && logger.info(r, 'ratings reconciled'),
+      (err: Error) => logger.warn({ err: { message: err.message } }, 'ratings upkeep failed'),
+    );
+  }, 60_000);
+
   // The outbox relay delivers parent notices; any number of processes may run one (leases share the work).
   if (config.RELAY_ENABLED) components.relay.start(config.RELAY_INTERVAL_MS);
 
@@ -65,6 +73,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     clearInterval(sweep);
+    clearInterval(ratingsUpkeep);
     server.close();
     server.closeIdleConnections();
     await components.relay.stop();

@@ -193,6 +193,11 @@ export class DepartmentClient {
     return parsed;
   }
 
+  /** Any authenticated call of the department API (JSON in, JSON out). */
+  request(method: string, path: string, body?: unknown): Promise<unknown> {
+    return this.authed(method, path, body);
+  }
+
   /** This department's tasks in one state. */
   async listTasks(status: ItemState): Promise<DepartmentTask[]> {
     const body = (await this.authed('GET', `/api/v1/dept/tasks?status=${encodeURIComponent(status)}`)) as { tasks?: unknown };
@@ -226,3 +231,48 @@ export class DepartmentClient {
 }
 
 const REPLAYED = Symbol('idempotent-replayed');
+
+/** A bad-rating case as the department API lists it (only the fields the simulator relies on are typed). */
+export type RatingCase = {
+  caseId: string;
+  status: string;
+  allowedEvents: string[];
+  items: { key: ItemKey; name: string }[];
+  rating: { levelLabel: string; tags: { code: string; label: string }[]; comment: string | null } | null;
+};
+
+/** Events on a bad-rating case (the shared RatingCaseEvent, loosely typed to keep this client light). */
+export type RatingCaseEventBody = { eventId: string; type: 'call_back' | 'rectify' | 'feedback' | 'appeal' } & Record<
+  string,
+  unknown
+>;
+
+export class RatingCaseClient {
+  constructor(private readonly client: DepartmentClient) {}
+
+  /** This department's cases still to act on (awaiting call-back, rectifying). */
+  async listCases(): Promise<RatingCase[]> {
+    const body = (await this.client.request('GET', '/api/v1/dept/ratings/cases')) as { cases?: unknown };
+    if (!body || !Array.isArray(body.cases)) throw new Error('GET /api/v1/dept/ratings/cases: no cases array in the answer');
+    return body.cases as RatingCase[];
+  }
+
+  /** The call-back number; the BFF audits every read. Never log it. */
+  async callbackPhone(caseId: string): Promise<string> {
+    const body = (await this.client.request('GET', `/api/v1/dept/ratings/cases/${encodeURIComponent(caseId)}/contact`)) as {
+      callbackPhone?: unknown;
+    };
+    return typeof body?.callbackPhone === 'string' ? body.callbackPhone : '';
+  }
+
+  /** Posts a case event; idempotent by eventId. A 409 (out of order, already done) is an outcome. */
+  async postEvent(caseId: string, event: RatingCaseEventBody): Promise<'applied' | 'replayed' | 'conflict'> {
+    try {
+      const body = await this.client.request('POST', `/api/v1/dept/ratings/cases/${encodeURIComponent(caseId)}/events`, event);
+      return !!body && typeof body === 'object' && (body as Record<symbol, unknown>)[REPLAYED] === true ? 'replayed' : 'applied';
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 409 && err.retryAfterMs === undefined) return 'conflict';
+      throw err;
+    }
+  }
+}

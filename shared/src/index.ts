@@ -11,3 +11,4 @@ export * from './Department';
 export * from './Auth';
 export * from './Attachment';
 export * from './attachment-kinds';
+export * from './Rating';

@@ -139,7 +139,8 @@ describe('outbox relay', () => {
     expect(tasks.status).toBe(200);
     expect(tasks.body.tasks.map((t: { taskId: string }) => t.taskId)).toContain(`${id}.birth_certificate`);
     await acceptBirthCertificate(id, hospital);
-    expect(await relay().runOnce()).toMatchObject({ delivered: 1 });
+    // The item notice and the 受理 rating invitation that the first acceptance brings.
+    expect(await relay().runOnce()).toMatchObject({ delivered: 2 });
 
     const doc = await application(id);
     const accepted = doc.outbox.find((e) => e.template === 'item_accepted')!;
@@ -164,9 +165,11 @@ describe('outbox relay', () => {
       expect(doc.outbox.map((e) => [e.template, e.state])).toEqual([
         ['application_submitted', 'done'],
         ['item_accepted', 'done'],
+        ['rating_invitation', 'done'],
+        ['rating_reminder', 'pending'], // due in 3 days
       ]);
-      expect(doc.outboxDue).toBeNull();
-      expect(await collection('notifications').countDocuments({ applicationId: id })).toBe(2);
+      expect(doc.outboxDue).toEqual(doc.outbox[3].nextAt);
+      expect(await collection('notifications').countDocuments({ applicationId: id })).toBe(3);
     }
   });
 

@@ -43,7 +43,30 @@ const RENDERERS: Record<string, (params: Params, itemKey?: ItemKey) => RenderedN
   }),
   item_delivered: (p, k) => ({
     title: `“${itemNameOf(p, k)}”已送达`,
-    body: `“${itemNameOf(p, k)}”已签收，欢迎对本次服务进行评价。`,
+    // No "欢迎评价" per item: the whole application gets one rating invitation once every item is done.
+    body: `“${itemNameOf(p, k)}”已签收。`,
+  }),
+  rating_invitation: (p) =>
+    p.stage === 'completed'
+      ? {
+          title: '出生“一件事”已全部办结，请您评价',
+          body: '全部事项已办结。欢迎对本次服务进行评价（非常满意至非常不满意），您的评价将帮助我们改进服务。',
+        }
+      : {
+          title: '出生“一件事”已受理，请您评价',
+          body: '您的申请已受理。欢迎对受理服务进行评价（非常满意至非常不满意），您的评价将帮助我们改进服务。',
+        },
+  rating_reminder: (p) => ({
+    title: `您还没有评价出生“一件事”${p.stage === 'completed' ? '办结' : '受理'}服务`,
+    body: '您的评价对我们很重要。打开“我的申请”即可评价，只需一分钟。',
+  }),
+  rating_feedback: (p) => ({
+    title: `${p.departmentName || '办理部门'}已反馈对您评价的整改情况`,
+    body: '请打开“我的申请”查看整改反馈。如仍有意见，可以追加一次评价（追评）。',
+  }),
+  rating_appeal_upheld: (p) => ({
+    title: '关于您的评价的核实结果',
+    body: `经核实，${p.departmentName || '办理部门'}对您${p.stage === 'completed' ? '办结' : '受理'}阶段评价的申诉成立，该评价不计入统计。如有疑问，请拨打 12345 咨询。`,
   }),
 };
 
@@ -56,10 +79,22 @@ export function renderNotice(template: string, params: Params, itemKey?: string)
 }
 
 /**
+ * 好差评 notices go by push where the parent is subscribed, else by SMS (the in-app notice always exists):
+ * the notifier sends these by SMS only when no push was sent.
+ */
+export const SMS_WHEN_NO_PUSH: ReadonlySet<string> = new Set([
+  'rating_invitation',
+  'rating_reminder',
+  'rating_feedback',
+  'rating_appeal_upheld',
+]);
+
+/**
  * SMS costs money and interrupts: only what needs the parents to act or go somewhere, plus the
  * confirmation that the application went in. Push (subscribe messages) carries everything.
  */
 export function wantsSms(template: string, itemKey?: string): boolean {
+  if (SMS_WHEN_NO_PUSH.has(template)) return false;
   if (template === 'application_submitted' || template === 'item_rejected' || template === 'item_ready_for_pickup') return true;
   return template === 'item_completed' && itemKey === 'social_security_card';
 }

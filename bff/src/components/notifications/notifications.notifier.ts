@@ -7,7 +7,7 @@ import type { SmsMessage, SmsProvider } from '../../providers/sms/sms-provider';
 import { openData } from '../applications/application.data';
 import type { ApplicationDoc, OutboxEntry } from '../applications/application.model';
 import { notificationModel, type ChannelState, type NotificationDoc } from './notification.model';
-import { renderNotice, wantsSms } from './notification.templates';
+import { renderNotice, SMS_WHEN_NO_PUSH, wantsSms } from './notification.templates';
 
 /** What the channel formats get: the notice as rendered plus what it came from. */
 export type Notice = {
@@ -156,6 +156,7 @@ export function createNotifier(deps: NotifierDeps): Deliver {
 
     const failures: unknown[] = [];
     const push = deps.push;
+    let pushed = record.channels?.push?.state === 'sent';
     if (push) {
       failures.push(
         await channel(record, 'push', async () => {
@@ -163,12 +164,15 @@ export function createNotifier(deps: NotifierDeps): Deliver {
           const toUser = message ? await pushRecipient(application, notice) : null;
           if (!message || !toUser) return 'skipped';
           await push.send({ ...message, toUser, idempotencyKey: entry.id });
+          pushed = true;
           return 'sent';
         }),
       );
     }
     const sms = deps.sms;
-    if (sms && wantsSms(entry.template, entry.itemKey)) {
+    // Some notices go by SMS only when no push reached the parent (push failed, skipped, refused or absent).
+    const smsWanted = wantsSms(entry.template, entry.itemKey) || (SMS_WHEN_NO_PUSH.has(entry.template) && !pushed);
+    if (sms && smsWanted && !(SMS_WHEN_NO_PUSH.has(entry.template) && failures.some((f) => f !== undefined))) {
       failures.push(
         await channel(record, 'sms', async () => {
           const message = formats.sms(notice);

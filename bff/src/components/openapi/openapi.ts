@@ -2,6 +2,18 @@ import { apiRouter } from '../../libraries/router';
 import type Router from '@koa/router';
 import { z, type ZodType } from 'zod';
 import {
+  APPEAL_REASONS,
+  APPEAL_REASON_LABELS,
+  AppealDecisionInput,
+  RATING_CASE_EVENT_TYPES,
+  RATING_CASE_STATUSES,
+  RATING_CASE_STATUS_LABELS,
+  RATING_LEVELS,
+  RATING_LEVEL_LABELS,
+  RATING_STAGES,
+  RATING_TAGS,
+  RatingCaseEvent,
+  RatingInput,
   ApplicationDraftInput,
   ApplicationInput,
   ClientCredentialsInput,
@@ -62,6 +74,32 @@ export function buildOpenApi() {
         ResubmitItemInput: json(ResubmitItemInput),
         DepartmentEvent: json(DepartmentEvent),
         ...attachments.schemas,
+        RatingInput: {
+          ...json(RatingInput),
+          description:
+            'A stage rating (`stage`: accepted | completed; one per application per stage) or the one 追评 (`stage`: follow_up, `of`: the stage). Tags must belong to the level (see RatingLevel). `comment` is plain text, ≤ 500 characters, returned as given and never rendered as HTML.',
+        },
+        RatingLevel: {
+          type: 'string',
+          enum: [...RATING_LEVELS],
+          description: `${RATING_LEVELS.map((l) => `${l} = ${RATING_LEVEL_LABELS[l]}`).join('; ')}. 好评: the first three; 差评 (opens a case): the last two.`,
+          'x-tags-by-level': Object.fromEntries(RATING_LEVELS.map((l) => [l, RATING_TAGS[l]])),
+        },
+        RatingStage: {
+          type: 'string',
+          enum: [...RATING_STAGES],
+          description: 'accepted = 受理 (first item accepted); completed = 办结 (every item finished)',
+        },
+        RatingCaseStatus: {
+          type: 'string',
+          enum: [...RATING_CASE_STATUSES],
+          description: RATING_CASE_STATUSES.map((s) => `${s} = ${RATING_CASE_STATUS_LABELS[s]}`).join('; '),
+        },
+        RatingCaseEvent: {
+          ...json(RatingCaseEvent),
+          description: `Department events on a bad-rating case, in order call_back → rectify → feedback (feedback notifies the parent); appeal (reasons: ${APPEAL_REASONS.map((r) => `${r} = ${APPEAL_REASON_LABELS[r]}`).join('; ')}) once, before feedback. Types: ${RATING_CASE_EVENT_TYPES.join(', ')}. Idempotent by eventId.`,
+        },
+        AppealDecisionInput: json(AppealDecisionInput),
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'code', 'detail'],
@@ -160,6 +198,24 @@ export function buildOpenApi() {
           responses: { 200: ok('application'), ...problems(400, 401, 404, 409) },
         },
       },
+      '/api/v1/applications/{id}/ratings': {
+        parameters: [idParam('id')],
+        post: {
+          ...bearer('parent'),
+          summary:
+            'Rate a stage (accepted | completed) or add the one 追评 (stage follow_up). 409: stage not reached, already rated, or 追评 before feedback / a second time. Optional Idempotency-Key.',
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 128 } },
+          ],
+          requestBody: body('RatingInput'),
+          responses: { 201: ok('the rating and the application’s ratings view'), ...problems(400, 401, 403, 404, 409, 415, 422) },
+        },
+        get: {
+          ...bearer('parent'),
+          summary: 'Per stage: reached, the rating, the handling of a bad rating (call-back, feedback), the 追评, canFollowUp',
+          responses: { 200: ok('ratings'), ...problems(401, 403, 404) },
+        },
+      },
       '/api/v1/notifications': {
         get: {
           ...bearer('parent'),
@@ -216,6 +272,111 @@ export function buildOpenApi() {
             'accept | reject (all reasons at once) | complete (outputs) | ship | ready_for_pickup | deliver; idempotent by eventId',
           requestBody: body('DepartmentEvent'),
           responses: { 200: ok('task after the event'), ...problems(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      '/api/v1/dept/ratings': {
+        get: {
+          ...bearer('department'),
+          summary: "Ratings of this department's items, newest first; never the rater's identity nor the application",
+          parameters: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+            {
+              name: 'before',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', format: 'date-time' },
+              description: 'nextBefore of the previous page',
+            },
+          ],
+          responses: { 200: ok('ratings'), ...problems(400, 401, 403) },
+        },
+      },
+      '/api/v1/dept/ratings/cases': {
+        get: {
+          ...bearer('department'),
+          summary:
+            "This department's bad-rating cases (default: awaiting_callback and rectifying) with deadlines, overdue flags and allowedEvents",
+          parameters: [
+            { name: 'status', in: 'query', required: false, schema: { $ref: '#/components/schemas/RatingCaseStatus' } },
+          ],
+          responses: { 200: ok('cases'), ...problems(400, 401, 403) },
+        },
+      },
+      '/api/v1/dept/ratings/cases/{caseId}': {
+        parameters: [idParam('caseId')],
+        get: {
+          ...bearer('department'),
+          summary: 'One case of this department',
+          responses: { 200: ok('case'), ...problems(401, 403, 404) },
+        },
+      },
+      '/api/v1/dept/ratings/cases/{caseId}/contact': {
+        parameters: [idParam('caseId')],
+        get: {
+          ...bearer('department'),
+          summary: "The call-back phone, to the case's department only, while the case is open; every read is audited",
+          responses: { 200: ok('callbackPhone'), ...problems(401, 403, 404, 409) },
+        },
+      },
+      '/api/v1/dept/ratings/cases/{caseId}/events': {
+        parameters: [idParam('caseId')],
+        post: {
+          ...bearer('department'),
+          summary:
+            'call_back | rectify | feedback (parent notified) | appeal; idempotent by eventId; out of order is 409 with allowedEvents',
+          requestBody: body('RatingCaseEvent'),
+          responses: { 200: ok('case after the event'), ...problems(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      '/api/v1/admin/ratings/cases': {
+        get: {
+          ...bearer('operator'),
+          summary: 'Bad-rating cases with deadlines (call-back 1 day, feedback 15 days; RATING_* config), overdue flagged',
+          parameters: [
+            { name: 'status', in: 'query', required: false, schema: { $ref: '#/components/schemas/RatingCaseStatus' } },
+            {
+              name: 'department',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['hospital', 'police', 'medical_insurance', 'social_security'] },
+            },
+            { name: 'overdue', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
+          ],
+          responses: { 200: ok('cases'), ...problems(400, 401, 403) },
+        },
+      },
+      '/api/v1/admin/ratings/cases/{caseId}/appeal-decision': {
+        parameters: [idParam('caseId')],
+        post: {
+          ...bearer('operator'),
+          summary:
+            'Uphold (the rating leaves that department’s statistics; the parent is told) or reject a pending appeal; repeating the same decision is a replay, another is 409',
+          requestBody: body('AppealDecisionInput'),
+          responses: { 200: ok('case'), ...problems(400, 401, 403, 404, 409) },
+        },
+      },
+      '/api/v1/admin/ratings/stats': {
+        get: {
+          ...bearer('operator'),
+          summary:
+            'Per department and per item for [from, to) (default the last 30 days): count, levels, 好评率, 差评率, share of invited applications rated, cases opened and overdue',
+          parameters: [
+            {
+              name: 'from',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'YYYY-MM-DD (China time) or ISO 8601',
+            },
+            {
+              name: 'to',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'YYYY-MM-DD (China time) or ISO 8601',
+            },
+          ],
+          responses: { 200: ok('statistics'), ...problems(400, 401, 403) },
         },
       },
       '/api/v1/admin/auth/token': {

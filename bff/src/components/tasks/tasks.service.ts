@@ -26,6 +26,7 @@ import { noticeEntry } from '../applications/application.notices';
 import { openData, openOutputs, pick } from '../applications/application.data';
 import { queuedDepartments } from '../applications/application.dispatch';
 import type { ApplicationsRepository } from '../applications/applications.repository';
+import { ratingInvitations } from '../ratings';
 import { eventEffect } from './events';
 import type { AttachmentsService } from '../attachments/attachments.service';
 import { SHARED_OUTPUTS, TASK_VIEWS } from './task.views';
@@ -263,21 +264,25 @@ export function createTasksService(deps: TasksDeps) {
           },
           // Work queues of the departments whose items this change dispatches (completing unlocks the next).
           queues: queuedDepartments(items),
-          notices: template
-            ? [
-                noticeEntry(
-                  template,
-                  now,
-                  doc!._id,
-                  `${key}|${event.eventId}`,
-                  {
-                    itemName: ITEM_CATALOGUE[key].name,
-                    ...effect.params,
-                  },
-                  key,
-                ),
-              ]
-            : [],
+          notices: [
+            ...(template
+              ? [
+                  noticeEntry(
+                    template,
+                    now,
+                    doc!._id,
+                    `${key}|${event.eventId}`,
+                    {
+                      itemName: ITEM_CATALOGUE[key].name,
+                      ...effect.params,
+                    },
+                    key,
+                  ),
+                ]
+              : []),
+            // 好差评 invitations (first 受理, all items done) go out with the change that causes them.
+            ...ratingInvitations(doc!, { firstAcceptance: event.type === 'accept', status: deriveApplicationStatus(items) }, now),
+          ],
           result: false,
         };
       });
