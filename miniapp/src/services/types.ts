@@ -88,3 +88,44 @@ export interface Notice {
   body: string;
   createdAt: string;
 }
+
+/** GET /applications/:id: the application as entered (identifiers masked) and its items. */
+export interface ApplicationView {
+  id: string;
+  status: ApplicationStatus;
+  statusLabel: string;
+  version: number;
+  data: Record<string, unknown>;
+  items: ProgressItem[];
+  submittedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const RATING_LEVELS = ['非常满意', '满意', '基本满意', '不满意', '非常不满意'] as const;
+export type RatingLevel = (typeof RATING_LEVELS)[number];
+export type RatingStage = 'accepted' | 'completed';
+
+export interface RatingInput {
+  stage: RatingStage;
+  level: RatingLevel;
+  tags: string[];
+  text?: string;
+  /** A follow-up rating (追评) after a bad rating's feedback. */
+  followUp?: boolean;
+}
+
+export interface Rating {
+  id?: string;
+  stage: RatingStage;
+  level: RatingLevel | string;
+  tags?: string[];
+  text?: string;
+  createdAt?: string;
+  followUp?: { level: string; tags?: string[]; text?: string; createdAt?: string };
+  feedback?: { text?: string; at?: string };
+}
+
+export interface RatingsView {
+  ratings: Rating[];
+}

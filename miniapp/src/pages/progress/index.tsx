@@ -10,7 +10,7 @@ import { ItemCard, itemAnchor } from '../../components/progress/ItemCard';
 import { SummaryCard } from '../../components/progress/SummaryCard';
 import { TimelineCard } from '../../components/progress/TimelineCard';
 import { PROGRESS_POLL_MS, useProgress } from '../../hooks/useProgress';
-import { ROUTES, goBack, openApply } from '../../navigation';
+import { ROUTES, goBack, openApply, openCorrection } from '../../navigation';
 import type { Progress } from '../../services/types';
 import { formatChinaClock } from '../../utils/format';
 import './index.css';
@@ -101,7 +101,7 @@ export default function ProgressPage() {
             各事项进度
           </Heading>
           {progress.data.items.map((item) => (
-            <ItemCard key={item.key} item={item} onCorrect={(itemKey) => openApply({ id, item: itemKey })} />
+            <ItemCard key={item.key} item={item} onCorrect={(itemKey) => openCorrection(id, itemKey)} />
           ))}
 
           <TimelineCard timeline={progress.data.timeline} />
