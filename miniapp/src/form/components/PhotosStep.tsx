@@ -24,6 +24,8 @@ export function photosSummary(states: PhotoStates): string {
 
 export interface PhotosStepProps {
   applicationId?: string;
+  /** Only these kinds (a correction asks for the photos its reasons name); all four by default. */
+  kinds?: readonly PhotoKind[];
   states: PhotoStates;
   onState: (kind: PhotoKind, state: PhotoState) => void;
 }
@@ -32,7 +34,7 @@ export interface PhotosStepProps {
  * Both parents' ID cards, front and back: take or choose, made small on the phone, sent with a progress
  * bar; a network failure keeps the photo for 重试, and the BFF's quality message comes with 重拍.
  */
-export function PhotosStep({ applicationId, states, onState }: PhotosStepProps) {
+export function PhotosStep({ applicationId, kinds, states, onState }: PhotosStepProps) {
   const [example, setExample] = useState(false);
 
   const send = async (kind: PhotoKind, photo: Picked) => {
@@ -104,7 +106,7 @@ export function PhotosStep({ applicationId, states, onState }: PhotosStepProps) 
           </View>
         ) : null}
       </View>
-      {PHOTO_KINDS.map(({ kind, label }) => {
+      {PHOTO_KINDS.filter((p) => !kinds || kinds.includes(p.kind)).map(({ kind, label }) => {
         const state = states[kind] ?? { status: 'empty' };
         const preview = 'preview' in state ? state.preview : undefined;
         return (

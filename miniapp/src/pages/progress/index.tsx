@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import Taro, { useRouter } from '@tarojs/taro';
 import { useState } from 'react';
+import { ITEM_CATALOGUE, isItemKey } from '@birth/shared';
 import { AppButton } from '../../components/AppButton';
 import { Heading } from '../../components/Heading';
 import { ErrorCard, LoadingCard } from '../../components/LoadState';
@@ -10,7 +11,7 @@ import { ItemCard, itemAnchor } from '../../components/progress/ItemCard';
 import { SummaryCard } from '../../components/progress/SummaryCard';
 import { TimelineCard } from '../../components/progress/TimelineCard';
 import { PROGRESS_POLL_MS, useProgress } from '../../hooks/useProgress';
-import { ROUTES, goBack, openApply, openCorrection } from '../../navigation';
+import { ROUTES, goBack, openApply, openCorrection, openRating } from '../../navigation';
 import type { Progress } from '../../services/types';
 import { formatChinaClock } from '../../utils/format';
 import './index.css';
@@ -33,6 +34,41 @@ function CorrectionAlert({ needs }: { needs: Progress['needsCorrection'] }) {
         </Text>
       ))}
       <Text className="correction-alert-link">点这里查看退回原因 ↓</Text>
+    </View>
+  );
+}
+
+/**
+ * Right after submitting or correcting: what happened and how news will come. On H5 (浙里办) there is no
+ * subscribe message, so progress comes by SMS; the mini programs ask for their templates when the
+ * parent taps, as the platforms require.
+ */
+function SubmittedNote({ resubmitted }: { resubmitted?: string }) {
+  const itemName = resubmitted && isItemKey(resubmitted) ? ITEM_CATALOGUE[resubmitted].name : undefined;
+  return (
+    <View className="card submitted-note" role="status">
+      <Text className="submitted-note-title">{itemName ? `“${itemName}”已重新提交` : '申请已提交成功'}</Text>
+      <Text className="submitted-note-text">
+        {itemName
+          ? '办理部门会重新审核这一项，其他事项不受影响。'
+          : '各部门会在收到后1个工作日内办理，全部事项4个工作日内办结。'}
+        {process.env.TARO_ENV === 'h5' ? '办理进度会通过短信发到您填写的手机号，也可以随时回到这里查看。' : ''}
+      </Text>
+    </View>
+  );
+}
+
+/** Invitations to rate (好差评) once an item is accepted, and again when everything is done. */
+function RatingInvite({ progress, onRate }: { progress: Progress; onRate: (stage: string) => void }) {
+  const accepted = progress.items.some((i) => i.acceptedAt || ['accepted', 'completed', 'shipped', 'ready_for_pickup', 'delivered'].includes(i.state));
+  if (!accepted) return null;
+  const completed = progress.status === 'completed';
+  return (
+    <View className="card rating-invite">
+      <Text className="rating-invite-text">{completed ? '全部事项已办结，请为本次服务打个分。' : '申请已受理，欢迎为受理服务打个分。'}</Text>
+      <AppButton type="primary" fill="outline" size="large" block onClick={() => onRate(completed ? 'completed' : 'accepted')}>
+        {completed ? '评价办结服务' : '评价受理服务'}
+      </AppButton>
     </View>
   );
 }
@@ -84,6 +120,8 @@ export default function ProgressPage() {
             </View>
           ) : null}
 
+          {params.submitted || params.resubmitted ? <SubmittedNote resubmitted={params.resubmitted} /> : null}
+
           {progress.data.needsCorrection.length > 0 ? <CorrectionAlert needs={progress.data.needsCorrection} /> : null}
 
           {progress.data.status === 'draft' ? (
@@ -96,6 +134,8 @@ export default function ProgressPage() {
           ) : null}
 
           <SummaryCard progress={progress.data} />
+
+          <RatingInvite progress={progress.data} onRate={(stage) => openRating(id, stage)} />
 
           <Heading level={2} className="section-title">
             各事项进度
