@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { artifact, h5AppUnderTest } from '../support/browser';
+import { h5AppUnderTest } from '../support/browser';
 import { idNumber, loginParent } from '../support/fixtures';
 import { axeViolations, button, current, openAsNewDevice, screenshotWholePage, settled } from '../support/h5';
 import { api } from '../support/test-server';
@@ -68,7 +68,9 @@ describe('填写申请 in the H5 app', () => {
     await fill(page, '父亲手机号码', '13998765432');
     await next(page, '落户和结婚信息');
 
-    await current(page).getByRole('radio', { name: /随父亲落户/ }).click();
+    await current(page)
+      .getByRole('radio', { name: /随父亲落户/ })
+      .click();
     // Prefilled from what the parent already typed: the head of household and the relationship.
     expect(await current(page).getByLabel('户主姓名').inputValue()).toBe('王建国');
     expect(await current(page).getByRole('radio', { name: '女', exact: true }).getAttribute('aria-checked')).toBe('true');
@@ -83,7 +85,9 @@ describe('填写申请 in the H5 app', () => {
     await next(page, '证件怎么拿');
 
     // One way for all four documents: mail, prefilled with the mother's name and phone.
-    await current(page).getByRole('radio', { name: /邮寄到家/ }).click();
+    await current(page)
+      .getByRole('radio', { name: /邮寄到家/ })
+      .click();
     expect(await current(page).getByLabel('收件人', { exact: true }).inputValue()).toBe('李晓红');
     await current(page).getByLabel('市', { exact: true }).selectOption({ label: '杭州市' });
     await current(page).getByLabel('区县', { exact: true }).selectOption({ label: '西湖区' });
@@ -104,7 +108,15 @@ describe('填写申请 in the H5 app', () => {
     await next(page, '核对并提交');
 
     const review = await current(page).innerText();
-    for (const words of ['王小禾', '李晓红', '王建国', '随父亲落户', '浙江省杭州市西湖区文三路100号3幢201室', '5 / 5 项', '杭州市西湖区']) {
+    for (const words of [
+      '王小禾',
+      '李晓红',
+      '王建国',
+      '随父亲落户',
+      '浙江省杭州市西湖区文三路100号3幢201室',
+      '5 / 5 项',
+      '杭州市西湖区',
+    ]) {
       expect(review).toContain(words);
     }
     await check('review');
@@ -113,7 +125,8 @@ describe('填写申请 in the H5 app', () => {
     await current(page).getByRole('button', { name: '修改父亲信息' }).click();
     await current(page).getByRole('heading', { level: 1, name: '父亲信息' }).waitFor();
     await fill(page, '父亲手机号码', '13998765433');
-    for (const title of ['落户和结婚信息', '选择事项', '证件怎么拿', '身份证照片', '授权同意', '核对并提交']) await next(page, title);
+    for (const title of ['落户和结婚信息', '选择事项', '证件怎么拿', '身份证照片', '授权同意', '核对并提交'])
+      await next(page, title);
 
     // A double tap on 提交 submits once.
     const submits: string[] = [];

@@ -185,7 +185,8 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     for (const reason of REASONS) expect(await correct.getByText(reason.message).isVisible()).toBe(true);
     expect(await correct.getByLabel('户籍地址', { exact: true }).inputValue()).toBe(input.household.householdAddress);
     expect(await correct.getByRole('radiogroup').count()).toBe(1); // 与户主关系
-    for (const other of ['宝宝姓名', '母亲姓名', '父亲身份证号码', '户主姓名']) expect(await correct.getByText(other).count()).toBe(0);
+    for (const other of ['宝宝姓名', '母亲姓名', '父亲身份证号码', '户主姓名'])
+      expect(await correct.getByText(other).count()).toBe(0);
 
     // The progress page is hidden now: it stops asking the BFF (it polls only while shown).
     const polls: string[] = [];

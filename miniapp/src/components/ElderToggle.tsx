@@ -11,7 +11,12 @@ export function ElderToggle() {
   const elder = useElderMode();
   const a11y =
     process.env.TARO_ENV === 'h5'
-      ? ({ role: 'switch', 'aria-checked': elder ? 'true' : 'false', 'aria-label': '长辈模式（大字体、高对比度）', tabIndex: 0 } as object)
+      ? ({
+          role: 'switch',
+          'aria-checked': elder ? 'true' : 'false',
+          'aria-label': '长辈模式（大字体、高对比度）',
+          tabIndex: 0,
+        } as object)
       : { ariaRole: 'switch', ariaLabel: `长辈模式，${elder ? '已开启' : '已关闭'}` };
   return (
     <View className={`elder-toggle${elder ? ' is-on' : ''}`} {...a11y} onClick={() => setElderMode(!elder)}>

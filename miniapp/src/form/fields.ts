@@ -36,12 +36,26 @@ const parent = (role: 'mother' | 'father', who: string): FieldDef[] => [
     placeholder: '例如 330102199203150022',
     typed: true,
   },
-  { path: `${role}.phone`, label: `${who}手机号码`, kind: 'phone', hint: '办理进度会发到这个号码', placeholder: '11位手机号', typed: true },
+  {
+    path: `${role}.phone`,
+    label: `${who}手机号码`,
+    kind: 'phone',
+    hint: '办理进度会发到这个号码',
+    placeholder: '11位手机号',
+    typed: true,
+  },
   { path: `${role}.ethnicity`, label: `${who}民族`, kind: 'text', hint: '已填“汉族”，不是请修改' },
 ];
 
 export const FIELDS: readonly FieldDef[] = [
-  { path: 'newborn.name', label: '宝宝姓名', kind: 'text', hint: '起好的名字，只能是汉字', placeholder: '例如 王小禾', typed: true },
+  {
+    path: 'newborn.name',
+    label: '宝宝姓名',
+    kind: 'text',
+    hint: '起好的名字，只能是汉字',
+    placeholder: '例如 王小禾',
+    typed: true,
+  },
   {
     path: 'newborn.sex',
     label: '宝宝性别',
@@ -108,7 +122,8 @@ export function fieldsOfSections(sections: readonly string[], values: Obj): Fiel
 
 /** The options of select fields that come from the guide. */
 export function optionsFor(def: FieldDef, guide: Guide | undefined): { value: string; label: string }[] {
-  if (def.path === 'newborn.hospitalId') return (guide?.hospitals ?? []).map((h) => ({ value: h.id, label: `${h.name}（${h.city}）` }));
+  if (def.path === 'newborn.hospitalId')
+    return (guide?.hospitals ?? []).map((h) => ({ value: h.id, label: `${h.name}（${h.city}）` }));
   return [...(def.choices ?? [])];
 }
 

@@ -157,8 +157,7 @@ export function maskedPaths(data: unknown, prefix = ''): string[] {
   return Object.entries(data).flatMap(([key, value]) => maskedPaths(value, prefix ? `${prefix}.${key}` : key));
 }
 
-const within = (path: string, prefixes: readonly string[]) =>
-  prefixes.some((p) => path === p || path.startsWith(`${p}.`));
+const within = (path: string, prefixes: readonly string[]) => prefixes.some((p) => path === p || path.startsWith(`${p}.`));
 
 /**
  * What still stops the given sections from being submitted, checked by the shared submit schema (the

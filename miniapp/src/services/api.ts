@@ -1,6 +1,15 @@
 import type { Guide } from '@birth/shared';
 import { request } from './http';
-import type { ApplicationSummary, ApplicationView, LoginRequest, Notice, Progress, RatingInput, RatingsView, Tokens } from './types';
+import type {
+  ApplicationSummary,
+  ApplicationView,
+  LoginRequest,
+  Notice,
+  Progress,
+  RatingInput,
+  RatingsView,
+  Tokens,
+} from './types';
 
 // Every BFF path the app calls is written here and nowhere else.
 

@@ -301,7 +301,11 @@ function sendUpload<T>(options: UploadOptions): Promise<ApiResponse<T>> {
       success: (res) => {
         const data = parseBody(res.data);
         if (res.statusCode >= 200 && res.statusCode < 300) {
-          resolve({ status: res.statusCode, data: data as T, headers: ((res as { header?: Record<string, unknown> }).header ?? {}) });
+          resolve({
+            status: res.statusCode,
+            data: data as T,
+            headers: (res as { header?: Record<string, unknown> }).header ?? {},
+          });
         } else {
           if (res.statusCode === 401) clearAccessToken();
           reject(toApiError(res.statusCode, data));

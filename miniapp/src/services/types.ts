@@ -102,30 +102,38 @@ export interface ApplicationView {
   updatedAt: string;
 }
 
-export const RATING_LEVELS = ['非常满意', '满意', '基本满意', '不满意', '非常不满意'] as const;
-export type RatingLevel = (typeof RATING_LEVELS)[number];
-export type RatingStage = 'accepted' | 'completed';
-
+/** POST /applications/:id/ratings: a stage rating, or the one 追评 (`stage: 'follow_up'`, `of` the stage). */
 export interface RatingInput {
-  stage: RatingStage;
-  level: RatingLevel;
+  stage: 'accepted' | 'completed' | 'follow_up';
+  of?: 'accepted' | 'completed';
+  level: string;
   tags: string[];
-  text?: string;
-  /** A follow-up rating (追评) after a bad rating's feedback. */
-  followUp?: boolean;
+  comment?: string;
 }
 
-export interface Rating {
+export interface RatingBody {
   id?: string;
-  stage: RatingStage;
-  level: RatingLevel | string;
-  tags?: string[];
-  text?: string;
+  level: string;
+  levelLabel?: string;
+  bad?: boolean;
+  tags?: { code: string; label: string }[];
+  comment?: string | null;
   createdAt?: string;
-  followUp?: { level: string; tags?: string[]; text?: string; createdAt?: string };
-  feedback?: { text?: string; at?: string };
 }
 
+export interface RatingStageView {
+  stage: 'accepted' | 'completed';
+  stageLabel?: string;
+  reached: boolean;
+  rated: boolean;
+  rating: RatingBody | null;
+  cases: { departmentName: string; statusLabel?: string; feedback: { message: string; at?: string } | null }[];
+  followUp: RatingBody | null;
+  canFollowUp: boolean;
+}
+
+/** GET /applications/:id/ratings. */
 export interface RatingsView {
-  ratings: Rating[];
+  applicationId?: string;
+  stages: RatingStageView[];
 }

@@ -8,7 +8,15 @@ import { PageHeader } from '../../components/PageHeader';
 import { useGuide } from '../../hooks/useGuide';
 import { ROUTES, replaceWithProgress } from '../../navigation';
 import { PhotosStep, photosSummary, type PhotoStates } from '../components/PhotosStep';
-import { ConsentsStep, DeliveryStep, FieldsStep, ItemsStep, ReviewStep, StepIndicator, type StepProps } from '../components/Steps';
+import {
+  ConsentsStep,
+  DeliveryStep,
+  FieldsStep,
+  ItemsStep,
+  ReviewStep,
+  StepIndicator,
+  type StepProps,
+} from '../components/Steps';
 import { STEPS, stepIndex } from '../model';
 import { useApplicationForm } from '../useApplicationForm';
 import '../form.css';
@@ -44,7 +52,9 @@ export default function Apply() {
 
       {form.load.status === 'loading' || guide.status === 'loading' ? <LoadingCard text="正在打开申请…" /> : null}
       {form.load.status === 'error' ? <ErrorCard title="没有打开这份申请" message={form.load.message} /> : null}
-      {guide.status === 'error' ? <ErrorCard title="办事指南没有加载出来" message={guide.message} onRetry={guide.reload} /> : null}
+      {guide.status === 'error' ? (
+        <ErrorCard title="办事指南没有加载出来" message={guide.message} onRetry={guide.reload} />
+      ) : null}
 
       {form.load.status === 'ready' && guide.status === 'ready' ? (
         <>

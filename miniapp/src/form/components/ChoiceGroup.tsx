@@ -31,9 +31,7 @@ export function ChoiceGroup<T extends string>(props: ChoiceGroupProps<T>) {
   const h5 = process.env.TARO_ENV === 'h5';
   const id = fieldId(path);
   const isOn = (v: T) => (Array.isArray(value) ? value.includes(v) : value === v);
-  const group = h5
-    ? ({ role: multiple ? 'group' : 'radiogroup', 'aria-labelledby': `${id}-label` } as object)
-    : {};
+  const group = h5 ? ({ role: multiple ? 'group' : 'radiogroup', 'aria-labelledby': `${id}-label` } as object) : {};
   return (
     <Field path={path} label={label} hint={hint} error={error} labelFor={false}>
       <View className={`choices${inline ? ' is-inline' : ''}`} id={id} {...group}>
@@ -43,12 +41,7 @@ export function ChoiceGroup<T extends string>(props: ChoiceGroupProps<T>) {
             ? ({ role: multiple ? 'checkbox' : 'radio', 'aria-checked': on ? 'true' : 'false', tabIndex: 0 } as object)
             : {};
           return (
-            <View
-              key={choice.value}
-              className={`choice${on ? ' is-on' : ''}`}
-              {...a11y}
-              onClick={() => onChange(choice.value)}
-            >
+            <View key={choice.value} className={`choice${on ? ' is-on' : ''}`} {...a11y} onClick={() => onChange(choice.value)}>
               <View className={`choice-tick${multiple ? ' is-box' : ''}`} aria-hidden>
                 {on ? '✓' : ''}
               </View>

@@ -41,7 +41,13 @@ export function FormField({ def, values, errors, guide, onChange, onBlur }: Form
         />
       );
     case 'datetime':
-      return <DateTimeField {...common} value={typeof value === 'string' ? value : undefined} onChange={(v) => onChange(def.path, v)} />;
+      return (
+        <DateTimeField
+          {...common}
+          value={typeof value === 'string' ? value : undefined}
+          onChange={(v) => onChange(def.path, v)}
+        />
+      );
     default:
       return (
         <TextField

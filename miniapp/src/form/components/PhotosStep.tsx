@@ -92,7 +92,9 @@ export function PhotosStep({ applicationId, kinds, states, onState }: PhotosStep
   return (
     <>
       <View className="card form-card">
-        <Text className="photos-lead">请拍父母双方身份证的正反面，共4张。平放在深色桌面上，四个角都拍进去，字看得清，不反光。</Text>
+        <Text className="photos-lead">
+          请拍父母双方身份证的正反面，共4张。平放在深色桌面上，四个角都拍进去，字看得清，不反光。
+        </Text>
         <View className="consent-link" {...exampleA11y} onClick={() => setExample(!example)}>
           <Text>{example ? '收起示例' : '看看怎样算拍得好'}</Text>
         </View>
@@ -124,9 +126,7 @@ export function PhotosStep({ applicationId, kinds, states, onState }: PhotosStep
             ) : null}
             {state.status === 'done' ? <Text className="photo-done">✓ 已上传</Text> : null}
             {state.status === 'rejected' || state.status === 'failed' || state.status === 'unavailable' ? (
-              <Text className="field-error">
-                {state.message}
-              </Text>
+              <Text className="field-error">{state.message}</Text>
             ) : null}
             <View className="photo-actions">
               {state.status === 'failed' && state.retry ? (

@@ -110,9 +110,18 @@ export function RegionField({ path, label, value, onChange, hint, error }: Regio
   // Mini programs: one three-column picker.
   const columns = [provinces, cities, counties];
   const index = [
-    Math.max(0, provinces.findIndex((p) => p.code === province)),
-    Math.max(0, cities.findIndex((c) => c.code === city)),
-    Math.max(0, counties.findIndex((c) => c.code === value)),
+    Math.max(
+      0,
+      provinces.findIndex((p) => p.code === province),
+    ),
+    Math.max(
+      0,
+      cities.findIndex((c) => c.code === city),
+    ),
+    Math.max(
+      0,
+      counties.findIndex((c) => c.code === value),
+    ),
   ];
   return (
     <Field path={path} label={label} hint={hint} error={error} labelFor={false}>

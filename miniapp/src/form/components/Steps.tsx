@@ -33,7 +33,9 @@ export function FieldsStep({ sections, ...props }: StepProps & { sections: reado
 function itemNote(key: ItemKey): string {
   const item = ITEM_CATALOGUE[key];
   const dept = `由${
-    { hospital: '出生医院', police: '落户地派出所', medical_insurance: '医保经办机构', social_security: '社保卡管理服务机构' }[item.department]
+    { hospital: '出生医院', police: '落户地派出所', medical_insurance: '医保经办机构', social_security: '社保卡管理服务机构' }[
+      item.department
+    ]
   }办理`;
   if (item.needs.length === 0) return `${dept}；其他事项都要先办好它，必须选择`;
   return `${dept}；要等“${item.needs.map((n) => ITEM_CATALOGUE[n].name).join('、')}”办好后才开始`;
@@ -53,7 +55,11 @@ export function ItemsStep({ values, errors, onUpdate }: StepProps) {
         current.add(key);
         prerequisitesOf(key).forEach((need) => current.add(need));
       }
-      return setAt(v, 'items', ITEM_KEYS.filter((k) => current.has(k)));
+      return setAt(
+        v,
+        'items',
+        ITEM_KEYS.filter((k) => current.has(k)),
+      );
     });
   };
   return (
@@ -211,7 +217,10 @@ export function ReviewStep({
           const chosen = (getAt(values, 'items') as ItemKey[] | undefined) ?? [];
           rows = [{ label: '事项', value: chosen.map((k) => ITEM_CATALOGUE[k].name).join('、') || '未选择' }];
         } else if (step.key === 'delivery') {
-          rows = physicalChosen(values).map((k) => ({ label: ITEM_CATALOGUE[k].name, value: deliveryText(getAt(values, `delivery.${k}`), guide) }));
+          rows = physicalChosen(values).map((k) => ({
+            label: ITEM_CATALOGUE[k].name,
+            value: deliveryText(getAt(values, `delivery.${k}`), guide),
+          }));
         } else if (step.key === 'consents') {
           const given = CONSENT_KEYS.filter((k) => getAt(values, `consents.${k}`) === true).length;
           rows = [{ label: '已同意', value: `${given} / ${CONSENT_KEYS.length} 项` }];
@@ -259,8 +268,7 @@ export function StepIndicator({ step }: { step: StepKey }) {
         ))}
       </View>
       <Text className="step-indicator-text">
-        第 {index + 1} 步，共 {STEPS.length} 步
-        {index < STEPS.length - 1 ? ` · 下一步：${STEPS[index + 1].title}` : ''}
+        第 {index + 1} 步，共 {STEPS.length} 步{index < STEPS.length - 1 ? ` · 下一步：${STEPS[index + 1].title}` : ''}
       </Text>
     </View>
   );

@@ -176,7 +176,17 @@ export default function Correct() {
               {plan.fields.map((path) => {
                 const def = fieldDef(path);
                 if (!def || (def.when && !def.when(values))) return null;
-                return <FormField key={path} def={def} values={values} errors={errors} guide={guideData} onChange={onChange} onBlur={onBlur} />;
+                return (
+                  <FormField
+                    key={path}
+                    def={def}
+                    values={values}
+                    errors={errors}
+                    guide={guideData}
+                    onChange={onChange}
+                    onBlur={onBlur}
+                  />
+                );
               })}
             </View>
           ) : null}
@@ -199,7 +209,12 @@ export default function Correct() {
           ))}
 
           {photoKinds.length ? (
-            <PhotosStep applicationId={id} kinds={photoKinds.map((p) => p.kind)} states={photos} onState={(k, s) => setPhotos((p) => ({ ...p, [k]: s }))} />
+            <PhotosStep
+              applicationId={id}
+              kinds={photoKinds.map((p) => p.kind)}
+              states={photos}
+              onState={(k, s) => setPhotos((p) => ({ ...p, [k]: s }))}
+            />
           ) : null}
 
           <View className="card form-card">
@@ -217,7 +232,15 @@ export default function Correct() {
           </View>
 
           <View className="form-actions">
-            <AppButton className="resubmit-button" type="primary" size="xlarge" block loading={busy} disabled={busy} onClick={() => void resubmit()}>
+            <AppButton
+              className="resubmit-button"
+              type="primary"
+              size="xlarge"
+              block
+              loading={busy}
+              disabled={busy}
+              onClick={() => void resubmit()}
+            >
               {busy ? '正在提交…' : `重新提交“${name}”`}
             </AppButton>
             <AppButton fill="outline" type="primary" size="large" block onClick={() => goBack(ROUTES.applications)}>

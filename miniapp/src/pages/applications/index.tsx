@@ -6,7 +6,7 @@ import { ErrorCard, LoadingCard } from '../../components/LoadState';
 import { Page } from '../../components/Page';
 import { PageHeader } from '../../components/PageHeader';
 import { useApplications } from '../../hooks/useApplications';
-import { openApply, openProgress } from '../../navigation';
+import { openApply, openNotices, openProgress } from '../../navigation';
 import type { ApplicationSummary, Notice } from '../../services/types';
 import { formatChinaDateTime } from '../../utils/format';
 import { statusTone } from '../../utils/progress';
@@ -19,7 +19,7 @@ function open(application: ApplicationSummary) {
 
 function ApplicationCard({ application, notice }: { application: ApplicationSummary; notice?: Notice }) {
   const draft = application.status === 'draft';
-  const name = application.newbornName ?? '宝宝';
+  const name = application.newbornName ?? (draft ? '未填写宝宝姓名的申请' : '出生“一件事”申请');
   const action = draft ? '继续填写' : '查看办理进度';
   const a11y =
     process.env.TARO_ENV === 'h5'
@@ -33,7 +33,7 @@ function ApplicationCard({ application, notice }: { application: ApplicationSumm
         </Heading>
         <Chip tone={statusTone(application.status)} label={application.statusLabel} />
       </View>
-      <Text className="app-card-line">出生“一件事” · 共{application.itemCount}个事项</Text>
+      <Text className="app-card-line">{draft ? '草稿，还没有提交' : `出生“一件事” · 共${application.itemCount}个事项`}</Text>
       <Text className="app-card-line muted">
         {application.submittedAt
           ? `${formatChinaDateTime(application.submittedAt)} 提交`
@@ -60,7 +60,11 @@ export default function Applications() {
 
   return (
     <Page className="applications">
-      <PageHeader title="我的申请" subtitle="点一份申请，查看每个事项办到哪一步了。" />
+      <PageHeader title="我的申请" subtitle="点一份申请，查看每个事项办到哪一步了。">
+        <AppButton className="header-link" fill="outline" size="large" onClick={openNotices}>
+          我的消息
+        </AppButton>
+      </PageHeader>
 
       {mine.status === 'loading' ? <LoadingCard text="正在查找您的申请…" /> : null}
 

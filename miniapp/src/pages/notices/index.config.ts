@@ -1,1 +1,1 @@
-export default definePageConfig({ navigationBarTitleText: '出生“一件事”联办' });
+export default definePageConfig({ navigationBarTitleText: '我的消息', enablePullDownRefresh: true });

@@ -49,9 +49,7 @@ function SubmittedNote({ resubmitted }: { resubmitted?: string }) {
     <View className="card submitted-note" role="status">
       <Text className="submitted-note-title">{itemName ? `“${itemName}”已重新提交` : '申请已提交成功'}</Text>
       <Text className="submitted-note-text">
-        {itemName
-          ? '办理部门会重新审核这一项，其他事项不受影响。'
-          : '各部门会在收到后1个工作日内办理，全部事项4个工作日内办结。'}
+        {itemName ? '办理部门会重新审核这一项，其他事项不受影响。' : '各部门会在收到后1个工作日内办理，全部事项4个工作日内办结。'}
         {process.env.TARO_ENV === 'h5' ? '办理进度会通过短信发到您填写的手机号，也可以随时回到这里查看。' : ''}
       </Text>
     </View>
@@ -60,12 +58,16 @@ function SubmittedNote({ resubmitted }: { resubmitted?: string }) {
 
 /** Invitations to rate (好差评) once an item is accepted, and again when everything is done. */
 function RatingInvite({ progress, onRate }: { progress: Progress; onRate: (stage: string) => void }) {
-  const accepted = progress.items.some((i) => i.acceptedAt || ['accepted', 'completed', 'shipped', 'ready_for_pickup', 'delivered'].includes(i.state));
+  const accepted = progress.items.some(
+    (i) => i.acceptedAt || ['accepted', 'completed', 'shipped', 'ready_for_pickup', 'delivered'].includes(i.state),
+  );
   if (!accepted) return null;
   const completed = progress.status === 'completed';
   return (
     <View className="card rating-invite">
-      <Text className="rating-invite-text">{completed ? '全部事项已办结，请为本次服务打个分。' : '申请已受理，欢迎为受理服务打个分。'}</Text>
+      <Text className="rating-invite-text">
+        {completed ? '全部事项已办结，请为本次服务打个分。' : '申请已受理，欢迎为受理服务打个分。'}
+      </Text>
       <AppButton type="primary" fill="outline" size="large" block onClick={() => onRate(completed ? 'completed' : 'accepted')}>
         {completed ? '评价办结服务' : '评价受理服务'}
       </AppButton>
