@@ -23,7 +23,7 @@ import {
 import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound, validationFailed, type FieldError } from '../../libraries/errors';
 import type { ApplicationDoc, ItemRecord, OutboxEntry } from './application.model';
-import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData } from './application.data';
+import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData, withoutNulls } from './application.data';
 import { dispatchReadyItems } from './application.dispatch';
 import type { ApplicationsRepository } from './applications.repository';
 
@@ -218,7 +218,8 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       if (doc.status !== 'draft') throw new AppError('CONFLICT', '申请已提交，不能再修改草稿；如被退回，请按提示更正该事项');
       if (ifMatch !== etagOf(doc.version))
         throw new AppError('CONFLICT', '草稿已在其他地方被修改，请刷新后再改', { currentVersion: doc.version });
-      checkDraft(patch);
+      // `null` removes a field (mergePatch); what a patch sets is checked, the merged draft as a whole below.
+      checkDraft(withoutNulls(patch));
       const merged = mergePatch(openData(doc.data, crypto), patch);
       checkDraft(merged);
       const guideErrors = checkAgainstGuide(merged);

@@ -17,6 +17,8 @@ import { ChoiceGroup } from '../components/ChoiceGroup';
 import { LEVELS, TAGS, isBad, tagsForLevel, type LevelCode } from '../rating';
 import '../form.css';
 
+const UNAVAILABLE: RatingsView = { stages: [] };
+
 const STAGE_TITLES = { accepted: '受理服务', completed: '办结服务' } as const;
 
 /** The rating form: a level, the tags of that level, optional words. Used for a stage and for the 追评. */
@@ -155,18 +157,24 @@ function StageCard({ applicationId, view, onDone }: { applicationId: string; vie
 export default function Rate() {
   const { params } = useRouter();
   const id = params.id ?? '';
-  const ratings = useRemoteData<RatingsView>(() => getRatings(id), id, { fallbackMessage: '没有取到评价，请稍后再试' });
+  // A 404 means this BFF has no ratings for the application (or no ratings service yet): say so plainly.
+  const load = () =>
+    getRatings(id).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return UNAVAILABLE;
+      throw error;
+    });
+  const ratings = useRemoteData<RatingsView>(load, id, { fallbackMessage: '没有取到评价，请稍后再试' });
   const [thanks, setThanks] = useState(false);
-  const unavailable = ratings.status === 'error' && /没有找到/.test(ratings.message);
+  const unavailable = ratings.status === 'ready' && ratings.data === UNAVAILABLE;
 
   return (
     <Page className="rate">
       <PageHeader title="服务评价" subtitle="您的评价会直接送到办理部门，帮助他们改进。" backTo={ROUTES.applications} />
       {ratings.status === 'loading' ? <LoadingCard text="正在打开评价…" /> : null}
-      {ratings.status === 'error' ? (
+      {ratings.status === 'error' || unavailable ? (
         <ErrorCard
           title={unavailable ? '暂时不能在这里评价' : '没有打开评价'}
-          message={unavailable ? '在线评价暂时无法使用。您也可以拨打12345政务服务热线进行评价。' : ratings.message}
+          message={ratings.status === 'error' ? ratings.message : '在线评价暂时无法使用。您也可以拨打12345政务服务热线进行评价。'}
           onRetry={() => void ratings.reload()}
         >
           <AppButton fill="outline" type="primary" size="large" onClick={() => goBack(ROUTES.applications)}>
