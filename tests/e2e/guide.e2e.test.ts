@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import { artifact, h5AppUnderTest } from '../support/browser';
 
 jest.setTimeout(30_000);
@@ -56,5 +58,27 @@ describe('the H5 app served by the BFF', () => {
     expect(await deep.text()).toContain('<div id="app"');
     expect((await fetch(`${app.server.url}/js/missing-file.js`)).status).toBe(404);
     expect((await fetch(`${app.server.url}/api/v1/unknown`)).headers.get('content-type')).toContain('problem+json');
+  });
+
+  test('when a phone asks for the app, then index.html shows a skeleton at once and the scripts come brotli-compressed and cached for good', async () => {
+    const html = await (await fetch(`${app.server.url}/`)).text();
+    expect(html).toContain('正在打开，请稍候');
+    const script = /src="\/?(js\/app\.[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const raw = await new Promise<{ headers: http.IncomingHttpHeaders; bytes: number }>((resolve, reject) => {
+      http
+        .get(`${app.server.url}/${script}`, { headers: { 'Accept-Encoding': 'br, gzip' } }, (res) => {
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          res.on('end', () => resolve({ headers: res.headers, bytes }));
+        })
+        .on('error', reject);
+    });
+    expect(raw.headers['content-encoding']).toBe('br');
+    expect(raw.headers['content-type']).toContain('javascript');
+    expect(raw.headers['cache-control']).toContain('immutable');
+    const plain = fs.statSync(path.join(__dirname, '..', '..', 'miniapp', 'dist', 'h5', script as string)).size;
+    expect(raw.bytes).toBeLessThan(plain / 2);
+    expect((await fetch(`${app.server.url}/`)).headers.get('cache-control')).toBe('no-cache');
   });
 });
