@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { artifact, h5AppUnderTest } from '../support/browser';
+import { axeViolations } from '../support/h5';
 
 jest.setTimeout(30_000);
 
@@ -31,6 +32,7 @@ describe('the H5 app served by the BFF', () => {
     }
     expect(text).toMatch(/出生[“"]一件事[”"]联办/);
     await page.screenshot({ path: artifact('guide.png') });
+    expect(await axeViolations(page)).toEqual([]);
     expect(fs.statSync(artifact('guide.png')).size).toBeGreaterThan(10_000);
     expect(outside).toEqual([]); // nothing fetched from outside loopback
   });
@@ -50,6 +52,7 @@ describe('the H5 app served by the BFF', () => {
     await page.locator('.app-page.elder-mode').first().waitFor();
     expect(await bodySize()).toBeGreaterThanOrEqual(before + 2);
     await page.screenshot({ path: artifact('guide-elder.png') });
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   test('when a deep link or unknown page path is opened, then the app shell answers, while a missing asset is a 404', async () => {

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { formatDeadline } from '../../miniapp/src/utils/format';
 import { artifact, h5AppUnderTest } from '../support/browser';
 import { departmentToken, loginParent, submittedApplication, validApplication } from '../support/fixtures';
+import { axeViolations } from '../support/h5';
 import { api } from '../support/test-server';
 
 /** Where the app keeps this device's dev-login code (Taro's H5 storage wraps values as {"data": …}). */
@@ -107,8 +108,9 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     await page.locator('taro-button-core', { hasText: '我的申请' }).click();
     const card = page.locator('.app-card', { hasText: input.newborn.name });
     await card.waitFor();
-    expect(await card.innerText()).toContain('需补正材料');
+    expect(await card.innerText()).toContain('有事项退回');
     await settled(page);
+    expect(await axeViolations(page)).toEqual([]);
     await card.click();
     await page.getByRole('heading', { level: 1, name: '办理进度' }).waitFor();
     await page.getByText('总体进度').waitFor();
@@ -120,7 +122,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     const expectedStates: Record<string, string> = {
       出生医学证明: '已办结',
       预防接种证: '已推送至办理部门',
-      出生户口登记: '不予受理，需补正',
+      出生户口登记: '已退回',
       城乡居民参保登记: '等待前一事项办结',
       社会保障卡申领: '等待前一事项办结',
     };
@@ -154,6 +156,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     }
 
     await screenshotWholePage(page, 'progress.png');
+    expect(await axeViolations(page)).toEqual([]);
 
     // Elder mode on this page: larger type, and the screenshot a grandparent would see.
     const bodySize = () =>
@@ -164,6 +167,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     expect(await bodySize()).toBeGreaterThanOrEqual(before + 2);
     for (const reason of REASONS) expect(await box.getByText(reason.message).isVisible()).toBe(true);
     await screenshotWholePage(page, 'progress-elder.png');
+    expect(await axeViolations(page)).toEqual([]);
 
     // While the page is open, the hospital accepts the vaccination certificate: it shows up on its own.
     await event(hospital, `${id}.vaccination_certificate`, { eventId: `${id}-vc-accept`, type: 'accept' });
@@ -201,6 +205,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     await correct.getByRole('radio', { name: '孙女', exact: true }).click();
     await settled(page);
     await screenshotWholePage(page, 'correct.png');
+    expect(await axeViolations(page)).toEqual([]);
     await correct.locator('taro-button-core', { hasText: '重新提交' }).click();
     await page.getByText('“出生户口登记”已重新提交').waitFor({ timeout: 20_000 });
     const after = (await api(app.server.url, 'GET', `/api/v1/applications/${id}`, { token })).body;

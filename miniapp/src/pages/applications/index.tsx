@@ -9,7 +9,7 @@ import { useApplications } from '../../hooks/useApplications';
 import { openApply, openNotices, openProgress } from '../../navigation';
 import type { ApplicationSummary, Notice } from '../../services/types';
 import { formatChinaDateTime } from '../../utils/format';
-import { statusTone } from '../../utils/progress';
+import { statusLabel, statusTone } from '../../utils/progress';
 import './index.css';
 
 function open(application: ApplicationSummary) {
@@ -21,17 +21,14 @@ function ApplicationCard({ application, notice }: { application: ApplicationSumm
   const draft = application.status === 'draft';
   const name = application.newbornName ?? (draft ? '未填写宝宝姓名的申请' : '出生“一件事”申请');
   const action = draft ? '继续填写' : '查看办理进度';
-  const a11y =
-    process.env.TARO_ENV === 'h5'
-      ? ({ role: 'button', tabIndex: 0, 'aria-label': `${name}的申请，${application.statusLabel}，${action}` } as object)
-      : {};
+  const a11y = process.env.TARO_ENV === 'h5' ? ({ role: 'button', tabIndex: 0 } as object) : {};
   return (
     <View className="card app-card" {...a11y} onClick={() => open(application)}>
       <View className="app-card-head">
         <Heading level={2} className="app-card-name">
           {name}
         </Heading>
-        <Chip tone={statusTone(application.status)} label={application.statusLabel} />
+        <Chip tone={statusTone(application.status)} label={statusLabel(application.status, application.statusLabel)} />
       </View>
       <Text className="app-card-line">{draft ? '草稿，还没有提交' : `出生“一件事” · 共${application.itemCount}个事项`}</Text>
       <Text className="app-card-line muted">
@@ -39,7 +36,7 @@ function ApplicationCard({ application, notice }: { application: ApplicationSumm
           ? `${formatChinaDateTime(application.submittedAt)} 提交`
           : `${formatChinaDateTime(application.createdAt)} 开始填写，尚未提交`}
       </Text>
-      {application.status === 'needs_correction' ? <Text className="app-card-alert">有事项被退回，需要您更正</Text> : null}
+      {application.status === 'needs_correction' ? <Text className="app-card-alert">有事项退回，需要您更正</Text> : null}
       {notice ? (
         <View className="app-card-notice">
           <Text className="app-card-notice-label">最新消息</Text>

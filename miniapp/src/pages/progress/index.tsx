@@ -146,7 +146,10 @@ export default function ProgressPage() {
             <ItemCard key={item.key} item={item} onCorrect={(itemKey) => openCorrection(id, itemKey)} />
           ))}
 
-          <TimelineCard timeline={progress.data.timeline} />
+          <TimelineCard
+            timeline={progress.data.timeline}
+            pickedUp={new Set(progress.data.items.filter((i) => i.pickup).map((i) => i.key))}
+          />
 
           <View className="progress-footer">
             <AppButton fill="outline" type="primary" size="large" block onClick={() => goBack(ROUTES.applications)}>
