@@ -254,4 +254,74 @@ describe('the parent app beyond the first submit', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });
+
+  test('when every item is done, then 办理进度 says 已全部办结, lists what arrived with the ID number masked, and a collected document reads 已领取', async () => {
+    const { page, devCode } = await openAsNewDevice(app.browser.context, app.server.url);
+    const token = await loginParent(app.server.url, devCode);
+    const input = validApplication();
+    const { id } = await submittedApplication(app.server.url, input, token);
+    const tokens = {
+      hospital: await departmentToken(app.server.url, 'hospital'),
+      police: await departmentToken(app.server.url, 'police'),
+      medical_insurance: await departmentToken(app.server.url, 'medical_insurance'),
+      social_security: await departmentToken(app.server.url, 'social_security'),
+    };
+    const act = async (dept: keyof typeof tokens, item: string, body: Record<string, unknown>) => {
+      const res = await api(app.server.url, 'POST', `/api/v1/dept/tasks/${id}.${item}/events`, {
+        token: tokens[dept],
+        body: { eventId: `${id}-${item}-${String(body.type)}`, ...body },
+      });
+      expect({ status: res.status, body: res.body }).toMatchObject({ status: 200 });
+    };
+    const chinaDay = new Date(Date.parse(input.newborn.birthDateTime) + 8 * 3600_000)
+      .toISOString()
+      .slice(0, 10)
+      .replace(/-/g, '');
+    const newbornId = idNumber(chinaDay, input.newborn.sex as 'male' | 'female');
+    const steps: [keyof typeof tokens, string, Record<string, unknown>][] = [
+      ['hospital', 'birth_certificate', { type: 'accept' }],
+      ['hospital', 'birth_certificate', { type: 'complete', outputs: { certificateNumber: 'Q330012345' } }],
+      ['police', 'hukou_registration', { type: 'accept' }],
+      [
+        'police',
+        'hukou_registration',
+        { type: 'complete', outputs: { newbornIdNumber: newbornId, hukouBookletNumber: 'HK0001' } },
+      ],
+      ['medical_insurance', 'medical_insurance', { type: 'accept' }],
+      ['medical_insurance', 'medical_insurance', { type: 'complete', outputs: { insuranceNumber: 'YB3301000001' } }],
+      ['social_security', 'social_security_card', { type: 'accept' }],
+      ['social_security', 'social_security_card', { type: 'complete', outputs: { cardNumber: 'SSC0000000001' } }],
+      ['hospital', 'vaccination_certificate', { type: 'accept' }],
+      ['hospital', 'vaccination_certificate', { type: 'complete', outputs: { certificateNumber: 'V330012345' } }],
+      ['hospital', 'vaccination_certificate', { type: 'ready_for_pickup', place: '杭州市民中心', hours: '工作日 9:00-17:00' }],
+      ['hospital', 'vaccination_certificate', { type: 'deliver' }],
+    ];
+    for (const [dept, item, body] of steps) await act(dept, item, body);
+    for (const [dept, item] of [
+      ['hospital', 'birth_certificate'],
+      ['police', 'hukou_registration'],
+      ['social_security', 'social_security_card'],
+    ] as const) {
+      await act(dept, item, { type: 'ship', carrier: 'EMS', trackingNumber: `EMS-${item}` });
+      await act(dept, item, { type: 'deliver' });
+    }
+
+    await page.goto(`${app.server.url}/#/pages/progress/index?id=${id}`);
+    const summary = current(page).locator('.completed-summary');
+    await summary.waitFor();
+    const text = await summary.innerText();
+    expect(text).toContain('Q330012345');
+    expect(text).toContain('SSC0000000001');
+    expect(text).toContain(`${newbornId.slice(0, 6)}********${newbornId.slice(14)}`);
+    expect(text).not.toContain(newbornId);
+    expect(text).toContain('我的证照');
+    expect(await current(page).locator('.summary').innerText()).not.toContain('已用');
+    const vaccination = current(page).locator('.item-card', { hasText: '预防接种证' });
+    expect(await vaccination.innerText()).toContain('已领取');
+    expect(await vaccination.innerText()).not.toContain('已送达');
+    await current(page).locator('taro-button-core', { hasText: '评价办结服务' }).waitFor();
+    await screenshotWholePage(page, 'progress-completed.png');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
 });

@@ -8,12 +8,14 @@ import { ErrorCard, LoadingCard } from '../../components/LoadState';
 import { Page } from '../../components/Page';
 import { PageHeader } from '../../components/PageHeader';
 import { ItemCard, itemAnchor } from '../../components/progress/ItemCard';
+import { KeyValue } from '../../components/progress/KeyValue';
 import { SummaryCard } from '../../components/progress/SummaryCard';
 import { TimelineCard } from '../../components/progress/TimelineCard';
 import { PROGRESS_POLL_MS, useProgress } from '../../hooks/useProgress';
 import { ROUTES, goBack, openApply, openCorrection, openRating } from '../../navigation';
 import type { Progress } from '../../services/types';
 import { formatChinaClock } from '../../utils/format';
+import { outputRows } from '../../utils/progress';
 import './index.css';
 
 function scrollToItem(key: string) {
@@ -51,6 +53,34 @@ function SubmittedNote({ resubmitted }: { resubmitted?: string }) {
       <Text className="submitted-note-text">
         {itemName ? '办理部门会重新审核这一项，其他事项不受影响。' : '各部门会在收到后1个工作日内办理，全部事项4个工作日内办结。'}
         {process.env.TARO_ENV === 'h5' ? '办理进度会通过短信发到您填写的手机号，也可以随时回到这里查看。' : ''}
+      </Text>
+    </View>
+  );
+}
+
+/**
+ * Standard 6.4.3: once everything is done, one list of what arrived (numbers masked by the BFF) and where
+ * the electronic versions are.
+ */
+function CompletedSummary({ progress }: { progress: Progress }) {
+  return (
+    <View className="card completed-summary">
+      <Heading level={2} className="card-title">
+        办好的证件
+      </Heading>
+      {progress.items.map((item) => {
+        const rows = outputRows(item.outputs);
+        return (
+          <View className="completed-item" key={item.key}>
+            <Text className="completed-item-name">{item.name}</Text>
+            {rows.map((row) => (
+              <KeyValue key={row.label} label={row.label} value={row.value} />
+            ))}
+          </View>
+        );
+      })}
+      <Text className="summary-note">
+        出生医学证明、户口簿、社保卡的电子证照可在“浙里办”APP“我的证照”中查看；宝宝的医保电子凭证请在“浙里办”或医保APP中激活。
       </Text>
     </View>
   );
@@ -136,6 +166,8 @@ export default function ProgressPage() {
           ) : null}
 
           <SummaryCard progress={progress.data} />
+
+          {progress.data.status === 'completed' ? <CompletedSummary progress={progress.data} /> : null}
 
           <RatingInvite progress={progress.data} onRate={(stage) => openRating(id, stage)} />
 
