@@ -181,9 +181,9 @@ export function ConsentsStep({ values, errors, onChange }: StepProps) {
 
 function ReviewRow({ label, value }: { label: string; value: string }) {
   return (
-    <View className="kv">
-      <Text className="kv-label">{label}</Text>
-      <Text className="kv-value">{value}</Text>
+    <View className="review-row">
+      <Text className="review-row-label">{label}</Text>
+      <Text className="review-row-value">{value}</Text>
     </View>
   );
 }
