@@ -233,6 +233,14 @@ describe('the parent app beyond the first submit', () => {
     expect(accept.status).toBe(200);
     await relayOnce();
 
+    // The dev inbox (what SMS would have said) reads at phone width: no sideways scrolling.
+    const inbox = await app.browser.context.newPage();
+    await inbox.goto(`${app.server.url}/dev/inbox`);
+    await inbox.getByText('已受理').first().waitFor();
+    expect(await inbox.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await inbox.screenshot({ path: artifact('dev-inbox-phone.png'), fullPage: true });
+    await inbox.close();
+
     await page.locator('taro-button-core', { hasText: '我的消息' }).click();
     await current(page).getByRole('heading', { level: 1, name: '我的消息' }).waitFor();
     await current(page).getByRole('heading', { level: 2, name: '“出生医学证明”已受理' }).waitFor();
