@@ -1,26 +1,15 @@
 import { Picker, Text, View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
-import { areaList } from '@vant/area-data';
+import { regionName, useAreaList } from '../areas';
 import { Field, describedBy, fieldId } from './Field';
 
 type Names = Record<string, string>;
-const PROVINCES = areaList.province_list as Names;
-const CITIES = areaList.city_list as Names;
-const COUNTIES = areaList.county_list as Names;
 const DEFAULT_PROVINCE = '330000';
 
 const options = (list: Names, prefix: string, digits: number) =>
   Object.entries(list)
     .filter(([code]) => code.startsWith(prefix.slice(0, digits)))
     .map(([code, name]) => ({ code, name }));
-
-/** 省 / 市 / 区县 names of a 6-digit county code, for showing a chosen region. */
-export function regionName(code: unknown): string {
-  if (typeof code !== 'string' || !/^\d{6}$/.test(code)) return '';
-  const province = PROVINCES[`${code.slice(0, 2)}0000`] ?? '';
-  const city = CITIES[`${code.slice(0, 4)}00`] ?? '';
-  return `${province}${city}${COUNTIES[code] ?? ''}`;
-}
 
 export interface RegionFieldProps {
   path: string;
@@ -44,10 +33,20 @@ export function RegionField({ path, label, value, onChange, hint, error }: Regio
       setCity(`${value.slice(0, 4)}00`);
     }
   }, [value]);
-  const provinces = options(PROVINCES, '', 0);
-  const cities = options(CITIES, province, 2);
-  const counties = city ? options(COUNTIES, city, 4) : [];
+  const areas = useAreaList();
   const id = fieldId(path);
+  if (!areas) {
+    return (
+      <Field path={path} label={label} hint={hint} error={error} labelFor={false}>
+        <Text className="select-input" id={id}>
+          正在加载地区…
+        </Text>
+      </Field>
+    );
+  }
+  const provinces = options(areas.province_list as Names, '', 0);
+  const cities = options(areas.city_list as Names, province, 2);
+  const counties = city ? options(areas.county_list as Names, city, 4) : [];
 
   if (process.env.TARO_ENV === 'h5') {
     const described = describedBy(path, hint, error);
@@ -142,7 +141,7 @@ export function RegionField({ path, label, value, onChange, hint, error }: Regio
         }}
       >
         <View className="select-input" id={id}>
-          <Text>{value ? regionName(value) : '选择 省 / 市 / 区县'}</Text>
+          <Text>{value ? regionName(value, areas) : '选择 省 / 市 / 区县'}</Text>
         </View>
       </Picker>
     </Field>

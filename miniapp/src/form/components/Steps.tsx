@@ -8,7 +8,7 @@ import { ChoiceGroup } from './ChoiceGroup';
 import { DeliveryEditor } from './DeliveryEditor';
 import { Field } from './Field';
 import { FormField } from './FormField';
-import { regionName } from './RegionField';
+import { regionName } from '../areas';
 
 export interface StepProps {
   values: Obj;
