@@ -136,3 +136,11 @@ export async function postRating(applicationId: string, input: RatingInput, idem
   });
   return data;
 }
+
+/** Records what the parent answered to a subscribe-message prompt, per template. */
+export async function postSubscriptions(input: {
+  platform: 'wechat' | 'alipay';
+  results: Record<string, 'accept' | 'reject' | 'ban' | string>;
+}): Promise<void> {
+  await request<unknown>({ method: 'POST', path: '/subscriptions', body: input });
+}

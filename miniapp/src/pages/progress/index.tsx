@@ -7,6 +7,7 @@ import { Heading } from '../../components/Heading';
 import { ErrorCard, LoadingCard } from '../../components/LoadState';
 import { Page } from '../../components/Page';
 import { PageHeader } from '../../components/PageHeader';
+import { SubscribePrompt } from '../../components/SubscribePrompt';
 import { ItemCard, itemAnchor } from '../../components/progress/ItemCard';
 import { KeyValue } from '../../components/progress/KeyValue';
 import { SummaryCard } from '../../components/progress/SummaryCard';
@@ -52,8 +53,9 @@ function SubmittedNote({ resubmitted }: { resubmitted?: string }) {
       <Text className="submitted-note-title">{itemName ? `“${itemName}”已重新提交` : '申请已提交成功'}</Text>
       <Text className="submitted-note-text">
         {itemName ? '办理部门会重新审核这一项，其他事项不受影响。' : '各部门会在收到后1个工作日内办理，全部事项4个工作日内办结。'}
-        {process.env.TARO_ENV === 'h5' ? '办理进度会通过短信发到您填写的手机号，也可以随时回到这里查看。' : ''}
+        也可以随时回到这里查看。
       </Text>
+      {itemName ? null : <SubscribePrompt />}
     </View>
   );
 }
