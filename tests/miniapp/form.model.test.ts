@@ -12,6 +12,7 @@ import {
   splitChinaDateTime,
   validateStep,
 } from '../../miniapp/src/form/model';
+import { FIELDS } from '../../miniapp/src/form/fields';
 import { validApplication } from '../support/fixtures';
 
 describe('prefill', () => {
@@ -180,5 +181,22 @@ describe('birth date and time', () => {
     expect(parts).toEqual({ date: '2026-11-28', time: '06:30' });
     expect(Date.parse(joinChinaDateTime(parts.date, parts.time) as string)).toBe(Date.parse('2026-11-27T22:30:00.000Z'));
     expect(joinChinaDateTime('2026-11-28', undefined)).toBeUndefined();
+  });
+});
+
+describe('the README counts', () => {
+  test('When the field table changes, then the README count of typed fields (8 in the form, +1 street address for mail) stays true', () => {
+    const always = FIELDS.filter((f) => f.typed && !f.when);
+    // Each parent's name, ID number and phone are listed once per parent.
+    expect(always.map((f) => f.path)).toEqual([
+      'newborn.name',
+      'mother.name',
+      'mother.idNumber',
+      'mother.phone',
+      'father.name',
+      'father.idNumber',
+      'father.phone',
+      'household.householdAddress',
+    ]);
   });
 });
