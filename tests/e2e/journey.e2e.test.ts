@@ -130,15 +130,22 @@ describe('the parent app beyond the first submit', () => {
     expect(await card.innerText()).toContain('继续填写');
     await settled(second);
     await card.click();
-    await current(second).getByRole('heading', { level: 1, name: '宝宝信息' }).waitFor();
-    expect(await current(second).getByLabel('宝宝姓名').inputValue()).toBe('陈一诺');
-    await next(second, '母亲信息');
+    // It opens where the parent left off: the consents, the first screen still lacking something.
+    await current(second).getByRole('heading', { level: 1, name: '授权同意' }).waitFor();
+    for (const title of ['身份证照片', '证件怎么拿', '选择事项', '落户和结婚信息', '父亲信息', '母亲信息']) {
+      await button(second, '上一步').click();
+      await current(second).getByRole('heading', { level: 1, name: title }).waitFor();
+    }
     expect(
       await current(second)
         .getByText(/已填写：\d{6}\*+\d{3}[\dX]/)
         .count(),
     ).toBe(1);
     expect(await current(second).getByText('已填写：137****1111').count()).toBe(1);
+    await button(second, '上一步').click();
+    await current(second).getByRole('heading', { level: 1, name: '宝宝信息' }).waitFor();
+    expect(await current(second).getByLabel('宝宝姓名').inputValue()).toBe('陈一诺');
+    await next(second, '母亲信息');
     for (const title of ['父亲信息', '落户和结婚信息', '选择事项', '证件怎么拿']) await next(second, title);
     // Mail → pickup on a saved draft: the mail fields go, the pickup point stays.
     await current(second)

@@ -6,6 +6,7 @@ import {
   checkField,
   correctionPlan,
   errorsFromServer,
+  firstIncompleteStep,
   joinChinaDateTime,
   prefill,
   pruneDelivery,
@@ -87,6 +88,18 @@ describe('validateStep', () => {
   test('When no consent is ticked, then each of the five has its own message', () => {
     const errors = validateStep(prefill({}), 'consents');
     expect(Object.keys(errors)).toHaveLength(5);
+  });
+});
+
+describe('firstIncompleteStep', () => {
+  test('When a draft is resumed, then it opens at the first screen still lacking something, or the review', () => {
+    expect(firstIncompleteStep(prefill({}))).toBe('newborn');
+    const input = validApplication();
+    input.consents = { sensitiveInfo: true };
+    expect(firstIncompleteStep(input)).toBe('consents');
+    delete input.father.phone;
+    expect(firstIncompleteStep(input)).toBe('father');
+    expect(firstIncompleteStep(validApplication())).toBe('review');
   });
 });
 

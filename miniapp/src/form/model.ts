@@ -182,6 +182,15 @@ export function validateStep(values: Obj, step: StepKey): FieldErrors {
   return validateSections(values, def.sections);
 }
 
+/** Where a resumed draft opens: the first screen that still lacks something, or the review when none does. */
+export function firstIncompleteStep(values: Obj): StepKey {
+  for (const step of STEPS) {
+    if (step.key === 'photos' || step.key === 'review') continue;
+    if (Object.keys(validateStep(values, step.key)).length > 0) return step.key;
+  }
+  return 'review';
+}
+
 /**
  * The instant check of one field as the parent leaves it: only its format (the draft schema), so an
  * empty field does not shout before the parent has had a chance to fill it.

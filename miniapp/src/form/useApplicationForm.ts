@@ -10,6 +10,7 @@ import {
   checkField,
   errorsFromServer,
   errorsOfStep,
+  firstIncompleteStep,
   prefill,
   pruneDelivery,
   setAt,
@@ -79,6 +80,8 @@ export function useApplicationForm(initialId: string | undefined, guideHospitals
     getApplication(initialId).then(
       ({ data, etag: tag }) => {
         adopt(data, tag);
+        // Resume where the parent left off (on this phone or another one).
+        if (data.status === 'draft') setStep(firstIncompleteStep(prefill(data.data ?? {})));
         setLoad({ status: 'ready' });
       },
       (error: unknown) =>
