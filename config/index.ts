@@ -26,8 +26,10 @@ const mongoUri = z.string().refine((s) => {
 export const ConfigSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'test', 'production'])
-    .default('development')
-    .describe('development | test | production; production disables dev login, dev inbox and dev keys'),
+    .default('production')
+    .describe(
+      'production (the default: safe unless told otherwise) | development | test; only development and test allow dev login, dev accounts, the dev inbox and default keys (npm start sets development)',
+    ),
   HOST: z.string().default('127.0.0.1').describe('address the BFF listens on (0.0.0.0 behind a load balancer)'),
   PORT: port('PORT').default(3000).describe('HTTP port of the BFF (0 = any free port)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
@@ -37,6 +39,15 @@ export const ConfigSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,60}$/, 'must be a database name of letters, digits, _ and -')
     .default('birth')
     .describe('database name'),
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(0)
+    .describe(
+      'how many reverse proxies in front of the BFF append to X-Forwarded-For (0 = trust none: the client address is the socket peer, so a forged header cannot dodge per-address limits)',
+    ),
   STATIC_DIR: z.string().default('miniapp/dist/h5').describe('folder of the H5 build served at / (empty = none)'),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64).describe('largest JSON body accepted, in KiB'),
   JWT_SECRET: z
@@ -80,6 +91,29 @@ export const ConfigSchema = z.object({
     .max(86400)
     .default(600)
     .describe('how often expired drafts and records are swept'),
+  IDEMPOTENCY_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .default(30)
+    .describe(
+      'how long a request holds its Idempotency-Key; a retry after that runs it again (a crashed request never blocks its key)',
+    ),
+  ARCHIVE_AFTER_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .describe('finished applications untouched this many days move to the archive (still readable by owner and operators)'),
+  ARCHIVE_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60)
+    .describe('how often the sweeper runs its full scans (archive, due-queue repair); 0 = every sweep'),
   RELAY_ENABLED: bool.default(true).describe('run the outbox relay worker in this process'),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500).describe('outbox relay poll interval'),
   DEPT_CLIENTS: z
@@ -166,6 +200,7 @@ function smsConfigProblems(c: z.infer<typeof ConfigSchema>): string[] {
   return problems;
 }
 
+const EMPTY_IS_A_VALUE = new Set(['STATIC_DIR']);
 const REQUIRED_IN_PRODUCTION = ['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'BLIND_INDEX_KEY'] as const;
 
 /**
@@ -174,7 +209,10 @@ const REQUIRED_IN_PRODUCTION = ['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'BLIND_INDE
  * data encrypted in the embedded database stays readable); production refuses to start without them.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const input = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  // An empty value means "not set", except where empty is itself a setting (STATIC_DIR='' serves no app).
+  const input = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' && !EMPTY_IS_A_VALUE.has(k) ? undefined : env[k]]),
+  );
   const parsed = ConfigSchema.safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
@@ -186,11 +224,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const c = parsed.data;
   const smsProblems = smsConfigProblems(c);
   if (smsProblems.length) throw new ConfigError(smsProblems.join('; '));
-  if (c.NODE_ENV === 'production') {
-    const missing = REQUIRED_IN_PRODUCTION.filter((k) => !c[k]);
-    if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when NODE_ENV=production`).join('; '));
-  }
   const devKey = (label: string) => createHash('sha256').update(`${DEV_ONLY}:${label}`).digest('base64');
+  if (c.NODE_ENV === 'production') {
+    const problems = REQUIRED_IN_PRODUCTION.filter((k) => !c[k]).map(
+      (k) => `${k}: required when NODE_ENV=production (set NODE_ENV=development for a local run)`,
+    );
+    // The development values are public (they are in this file): refuse them outright.
+    const devValues: Record<string, string> = {
+      JWT_SECRET: `${DEV_ONLY}-jwt-secret`,
+      DATA_ENCRYPTION_KEY: devKey('data'),
+      BLIND_INDEX_KEY: devKey('index'),
+    };
+    for (const k of REQUIRED_IN_PRODUCTION) {
+      if (c[k] && (c[k] === devValues[k] || c[k]!.includes(DEV_ONLY)))
+        problems.push(`${k}: the development default must not be used in production`);
+    }
+    for (const k of ['DEPT_CLIENTS', 'OPERATOR_CLIENTS'] as const) {
+      if (!c[k]) problems.push(`${k}: required when NODE_ENV=production (service accounts are never defaulted)`);
+      else if (/(^|[,:])dev-/.test(c[k]!)) problems.push(`${k}: dev-… accounts are not allowed in production`);
+    }
+    if (problems.length) throw new ConfigError(problems.join('; '));
+  }
   return {
     ...c,
     JWT_SECRET: c.JWT_SECRET ?? (c.NODE_ENV === 'test' ? randomBytes(32).toString('hex') : `${DEV_ONLY}-jwt-secret`),

@@ -24,12 +24,13 @@ import {
 import { openApiRouter } from './components/openapi';
 import { adminRouter, createTasksService, tasksRouter } from './components/tasks';
 import { webApp } from './components/web';
-import { createTokenSigner, type Principal } from './libraries/auth';
+import { authenticateByDefault, createTokenSigner, type Principal } from './libraries/auth';
 import { rateLimit } from './libraries/rate-limit';
 import { createFieldCrypto } from './libraries/crypto';
 import { errorHandler, requestContext, type AppState } from './libraries/http';
 import { createIdempotencyStore } from './libraries/idempotency';
 import type { Logger } from './libraries/logger';
+import type { WriterHooks } from './libraries/versioned';
 import { calendarOverridesFromConfig, identityProvidersFromConfig, smsChannelFromConfig } from './providers/from-config';
 import { createDevPush, createDevSms } from './providers/dev';
 import type { IdentityProvider } from './providers/identity/identity-provider';
@@ -48,6 +49,8 @@ export type ServerDeps = {
   /** Notice channels; outside production the dev adapters (dev inbox) stand in when absent. */
   push?: Pick<PushProvider, 'send'> | null;
   sms?: Pick<SmsProvider, 'send'> | null;
+  /** Test seams of the application writer: delays and crash points after a commit. */
+  writerHooks?: WriterHooks;
 };
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -61,8 +64,8 @@ export function createComponents(deps: ServerDeps) {
   const crypto = createFieldCrypto(config.DATA_ENCRYPTION_KEY, config.BLIND_INDEX_KEY);
   const signer = createTokenSigner(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
   const production = config.NODE_ENV === 'production';
-  const applicationsRepo = createApplicationsRepository(connection);
-  const idempotency = createIdempotencyStore(connection, now);
+  const applicationsRepo = createApplicationsRepository(connection, crypto, deps.writerHooks ? { hooks: deps.writerHooks } : {});
+  const idempotency = createIdempotencyStore(connection, now, { leaseMs: config.IDEMPOTENCY_LEASE_SECONDS * 1000 });
   const auth = createAuthService({
     repo: createAuthRepository(connection),
     signer,
@@ -75,7 +78,15 @@ export function createComponents(deps: ServerDeps) {
   });
   const applications = createApplicationsService({ repo: applicationsRepo, crypto, calendar, guide, now });
   const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now });
-  const sweeper = createSweeper({ repo: applicationsRepo, idempotency, draftRetentionHours: config.DRAFT_RETENTION_HOURS, now });
+  const sweeper = createSweeper({
+    repo: applicationsRepo,
+    applications,
+    idempotency,
+    draftRetentionHours: config.DRAFT_RETENTION_HOURS,
+    archiveAfterDays: config.ARCHIVE_AFTER_DAYS,
+    fullScanIntervalMs: config.ARCHIVE_INTERVAL_MINUTES * 60_000,
+    now,
+  });
   const sms = smsChannelFromConfig(config);
   const deliver = createNotifier({
     connection,
@@ -107,8 +118,9 @@ export type Components = ReturnType<typeof createComponents>;
 
 /** Builds the Koa app. Tests import this and listen on a random port; start.ts runs it for real. */
 export function createServer(deps: ServerDeps, c: Components = createComponents(deps)): Koa<AppState> {
-  const { config, logger, connection } = deps;
-  const app = new Koa<AppState>({ proxy: config.NODE_ENV === 'production' });
+  const { config, logger } = deps;
+  // Only the configured number of proxies is trusted: the rightmost hops of X-Forwarded-For, never the client's own.
+  const app = new Koa<AppState>({ proxy: config.TRUSTED_PROXY_HOPS > 0, maxIpsCount: config.TRUSTED_PROXY_HOPS });
   app.silent = true; // errors are logged by errorHandler, without personal data
 
   app.use(requestContext(logger));
@@ -118,9 +130,31 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
     ctx.set('Referrer-Policy', 'no-referrer');
     await next();
   });
+  app.use(authenticateByDefault(c.signer, PUBLIC_API_PATHS));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: `${config.BODY_LIMIT_KB}kb`, encoding: 'utf-8', jsonStrict: true }));
 
-  const routers: Router[] = [
+  for (const router of buildRouters(deps, c)) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  if (config.STATIC_DIR) app.use(webApp(path.resolve(ROOT, config.STATIC_DIR)));
+  return app;
+}
+
+/** The only /api/ paths that answer without a token; every other /api/ path needs one (deny by default). */
+export const PUBLIC_API_PATHS = [
+  '/api/v1/auth/login',
+  '/api/v1/auth/refresh',
+  '/api/v1/dept/auth/token',
+  '/api/v1/admin/auth/token',
+  '/api/v1/guide',
+  '/api/v1/openapi.json',
+] as const;
+
+/** Every router of the BFF, in the order they are mounted (tests list their routes from here). */
+export function buildRouters(deps: ServerDeps, c: Components): Router[] {
+  const { config, connection } = deps;
+  return [
     healthRouter(connection),
     guideRouter(c.guide),
     openApiRouter(),
@@ -141,10 +175,4 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
     outboxAdminRouter({ connection, signer: c.signer }),
     ...(config.NODE_ENV !== 'production' ? [devInboxRouter({ connection })] : []),
   ];
-  for (const router of routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
-  }
-  if (config.STATIC_DIR) app.use(webApp(path.resolve(ROOT, config.STATIC_DIR)));
-  return app;
 }

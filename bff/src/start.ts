@@ -49,7 +49,7 @@ async function main() {
   // Background work: the sweeper removes abandoned drafts. Failures are logged and retried next round.
   const sweep = setInterval(() => {
     components.sweeper.sweepOnce().then(
-      (r) => (r.drafts || r.idempotencyKeys || r.changes) && logger.info(r, 'swept'),
+      (r) => (r.drafts || r.idempotencyKeys || r.changes || r.archived || r.remarked) && logger.info(r, 'swept'),
       (err: Error) => logger.warn({ err: { message: err.message } }, 'sweep failed'),
     );
   }, config.SWEEPER_INTERVAL_SECONDS * 1000);

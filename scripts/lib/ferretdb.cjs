@@ -16,6 +16,36 @@ const FERRETDB_COMMIT = 'cda72d440810406a208c4670aa7047f5bc8d528f';
 const ROOT = path.resolve(__dirname, '..', '..');
 const TOOLS = path.join(ROOT, '.tools');
 const BINARY = path.join(TOOLS, 'bin', 'ferretdb');
+// Our own small patches to FerretDB's source, applied before building (see scripts/patches/README.md).
+const PATCH_DIR = path.join(ROOT, 'scripts', 'patches');
+const PATCH_STAMP = `${BINARY}.patches`;
+
+function patchFiles() {
+  if (!fs.existsSync(PATCH_DIR)) return [];
+  return fs
+    .readdirSync(PATCH_DIR)
+    .filter((name) => name.endsWith('.patch'))
+    .sort()
+    .map((name) => path.join(PATCH_DIR, name));
+}
+
+/** Names the patch set a binary was built with, so a changed patch rebuilds FerretDB. */
+function patchesId() {
+  const h = require('node:crypto').createHash('sha256');
+  for (const file of patchFiles()) {
+    h.update(path.basename(file));
+    h.update(fs.readFileSync(file));
+  }
+  return `${FERRETDB_VERSION} ${h.digest('hex')}`;
+}
+
+function builtWithPatches() {
+  try {
+    return fs.readFileSync(PATCH_STAMP, 'utf8').trim() === patchesId();
+  } catch {
+    return false;
+  }
+}
 
 function installedVersion(binary = BINARY) {
   if (!fs.existsSync(binary)) return null;
@@ -33,7 +63,7 @@ function run(cmd, args, opts) {
 
 /** Builds FerretDB into .tools/bin when it is missing or another version. Returns the binary's path. */
 function ensureFerretdb({ log = console.log } = {}) {
-  if (installedVersion() === FERRETDB_VERSION) return BINARY;
+  if (installedVersion() === FERRETDB_VERSION && builtWithPatches()) return BINARY;
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) {
     throw new Error(
@@ -53,6 +83,14 @@ function ensureFerretdb({ log = console.log } = {}) {
   makeWritable(src);
   fs.writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
   fs.writeFileSync(path.join(src, 'build', 'version', 'commit.txt'), `${FERRETDB_COMMIT}\n`);
+  for (const file of patchFiles()) {
+    log(`[setup] applying ${path.relative(ROOT, file)}`);
+    // GIT_CEILING_DIRECTORIES: the source sits inside our checkout; git must patch it as plain files.
+    run('git', ['apply', '--whitespace=nowarn', '-p1', file], {
+      cwd: src,
+      env: { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(src) },
+    });
+  }
   fs.mkdirSync(path.dirname(BINARY), { recursive: true });
   const tmp = `${BINARY}.tmp-${process.pid}`;
   // -buildvcs=false: the source sits inside our own git checkout, whose commit FerretDB would take for its own.
@@ -61,6 +99,7 @@ function ensureFerretdb({ log = console.log } = {}) {
     env: { ...env, GOFLAGS: '-mod=readonly' },
   });
   fs.renameSync(tmp, BINARY); // atomic: a build killed half-way never leaves a broken binary behind
+  fs.writeFileSync(PATCH_STAMP, `${patchesId()}\n`);
   fs.rmSync(src, { recursive: true, force: true });
   const v = installedVersion();
   if (v !== FERRETDB_VERSION) {
@@ -162,4 +201,4 @@ async function startFerretdb({ dataDir, port = 0, logFile, binary = BINARY, time
   return { uri: `mongodb://127.0.0.1:${chosen}/`, port: chosen, pid: child.pid, stop, exited };
 }
 
-module.exports = { FERRETDB_VERSION, BINARY, ensureFerretdb, startFerretdb, freePort, installedVersion };
+module.exports = { FERRETDB_VERSION, BINARY, patchFiles, ensureFerretdb, startFerretdb, freePort, installedVersion };

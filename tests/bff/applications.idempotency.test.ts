@@ -65,7 +65,7 @@ describe('idempotency', () => {
     expect(missing.body.errors[0].path).toBe('headers.idempotency-key');
   });
 
-  test('when the same newborn is applied for twice, then the second submit is 409 and points to the first', async () => {
+  test('when the same newborn is applied for twice, then the second submit is 409; only its own parent is told which application', async () => {
     const input = validApplication();
     const first = await submittedApplication(server.url, input);
     const token = await loginParent(server.url);
@@ -75,8 +75,19 @@ describe('idempotency', () => {
       headers: { 'idempotency-key': 'second-parent-1' },
     });
     expect(second.status).toBe(409);
-    expect(second.body.existingApplicationId).toBe(first.id);
+    expect(second.body).toMatchObject({ code: 'CONFLICT', reason: 'NEWBORN_ALREADY_APPLIED' });
     expect(second.body.detail).toMatch(/已有一份/);
+    // Another parent must not learn the first application's id.
+    expect(second.body.existingApplicationId).toBeUndefined();
+    expect(JSON.stringify(second.body)).not.toContain(first.id);
+    // The same parent starting a second draft for the same baby is pointed to the first.
+    const again = await api(server.url, 'POST', '/api/v1/applications', { token: first.token, body: input });
+    const own = await api(server.url, 'POST', `/api/v1/applications/${again.body.id}/submit`, {
+      token: first.token,
+      headers: { 'idempotency-key': 'same-parent-1' },
+    });
+    expect(own.status).toBe(409);
+    expect(own.body.existingApplicationId).toBe(first.id);
   });
 
   test('when a department sends the same event twice, even at once, then one transition happens and both answers agree', async () => {
@@ -159,7 +170,7 @@ describe('idempotency', () => {
       headers: { 'idempotency-key': `dup-${draft.body.id}` },
     });
     expect(dup.status).toBe(409);
-    expect(dup.body.existingApplicationId).toBe(id);
+    expect(dup.body.detail).toMatch(/已有一份/);
     const old = await api(server.url, 'POST', '/api/v1/applications', { token: other, body: input });
     const free = await api(server.url, 'POST', `/api/v1/applications/${old.body.id}/submit`, {
       token: other,

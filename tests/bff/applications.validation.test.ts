@@ -121,7 +121,9 @@ describe('bad input', () => {
   });
 
   test('when an unknown path or method is used, then a problem+json 404 or 405', async () => {
-    const res = await api(server.url, 'GET', '/api/v1/nothing-here');
+    // Deny by default: an unknown /api/ path needs a token first, then it is a plain 404.
+    expect((await api(server.url, 'GET', '/api/v1/nothing-here')).status).toBe(401);
+    const res = await api(server.url, 'GET', '/api/v1/nothing-here', { token });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('NOT_FOUND');
     expect((await api(server.url, 'PUT', '/api/v1/guide')).status).toBe(405);

@@ -2,12 +2,16 @@
 import { makeIdNumber, validApplication as validSubmission } from '../shared/support/fixtures';
 import { api } from './test-server';
 
-let serial = Math.floor(Math.random() * 100);
+let serial = Math.floor(Math.random() * 500);
 
-/** A valid 18-digit ID number: region, birth date (YYYYMMDD), a fresh sequence, sex digit. */
+/**
+ * A valid 18-digit ID number: region, birth date (YYYYMMDD), a fresh sequence (three digits, the last one
+ * odd for a man and even for a woman): 500 different numbers per birth date before one repeats.
+ */
 export function idNumber(birth: string, sex: 'male' | 'female', region = '330102'): string {
-  serial = (serial + 1) % 100;
-  return makeIdNumber(region, birth, `${String(serial).padStart(2, '0')}${sex === 'male' ? '1' : '2'}`);
+  serial = (serial + 1) % 500;
+  const last = (serial % 5) * 2 + (sex === 'male' ? 1 : 0);
+  return makeIdNumber(region, birth, `${String(Math.floor(serial / 5)).padStart(2, '0')}${last}`);
 }
 
 /**

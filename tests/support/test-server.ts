@@ -32,7 +32,7 @@ export function uniqueDbName(prefix = 't'): string {
 
 export async function startTestServer(
   env: Record<string, string> = {},
-  deps: Partial<Pick<ServerDeps, 'now' | 'guide' | 'calendar' | 'identity'>> = {},
+  deps: Partial<Pick<ServerDeps, 'now' | 'guide' | 'calendar' | 'identity' | 'writerHooks'>> = {},
 ): Promise<TestServer> {
   const logs: string[] = [];
   const destination = new Writable({

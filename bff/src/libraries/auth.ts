@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import jwt from 'jsonwebtoken';
-import type { DepartmentCode } from '@birth/shared';
+import { DEPARTMENTS, type DepartmentCode } from '@birth/shared';
 import { AppError } from './errors';
 
 export type Role = 'parent' | 'department' | 'operator';
@@ -50,22 +50,52 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
       const role = payload.role as Role;
       if (role !== 'parent' && role !== 'department' && role !== 'operator')
         throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
-      if (role === 'department' && typeof payload.dept !== 'string')
+      // A department token must name a department that exists (a signed token for another code is not one of ours).
+      if (role === 'department' && (typeof payload.dept !== 'string' || !Object.hasOwn(DEPARTMENTS, payload.dept)))
         throw new AppError('UNAUTHENTICATED', '登录已失效，请重新登录');
       return { sub: payload.sub, role, department: payload.dept as DepartmentCode | undefined };
     },
   };
 }
 
+function authenticate(signer: TokenSigner, header: string): Principal {
+  const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  if (!m) throw new AppError('UNAUTHENTICATED', '请先登录', { headers: { 'WWW-Authenticate': 'Bearer' } });
+  return signer.verify(m[1]);
+}
+
 /** Authenticates the bearer token and requires one of the roles (401 without a valid token, 403 for another role). */
 export function requireRole(signer: TokenSigner, ...roles: Role[]): Middleware {
   return async (ctx, next) => {
-    const header = ctx.get('authorization');
-    const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
-    if (!m) throw new AppError('UNAUTHENTICATED', '请先登录', { headers: { 'WWW-Authenticate': 'Bearer' } });
-    const principal = signer.verify(m[1]);
+    const principal = authenticate(signer, ctx.get('authorization'));
     if (!roles.includes(principal.role)) throw new AppError('FORBIDDEN', '当前账号无权进行此操作');
     ctx.state.principal = principal;
+    await next();
+  };
+}
+
+/**
+ * Deny by default: every path under /api/ needs a valid token unless it is one of `publicPaths`,
+ * whatever its letter case, trailing slash, doubled slashes or escapes. It runs before any router, so
+ * no router (or a router added later without a guard) can serve an /api/ path to an anonymous caller.
+ * The routers still check the role.
+ */
+export function authenticateByDefault(signer: TokenSigner, publicPaths: readonly string[]): Middleware {
+  const open = new Set(publicPaths.map((p) => p.toLowerCase()));
+  return async (ctx, next) => {
+    let normalised = ctx.path;
+    try {
+      normalised = decodeURIComponent(normalised);
+    } catch {
+      // an undecodable path matches no route; it is still checked as it is
+    }
+    normalised = normalised
+      .toLowerCase()
+      .replace(/\/{2,}/g, '/')
+      .replace(/\/+$/, '');
+    if (normalised.startsWith('/api/') && !open.has(normalised)) {
+      ctx.state.principal = authenticate(signer, ctx.get('authorization'));
+    }
     await next();
   };
 }

@@ -11,6 +11,7 @@ export const ERROR_TITLES = {
   NOT_FOUND: { status: 404, title: '未找到' },
   METHOD_NOT_ALLOWED: { status: 405, title: '不支持的请求方法' },
   CONFLICT: { status: 409, title: '状态冲突' },
+  NOT_IMPLEMENTED: { status: 501, title: '不支持的请求方法' },
   PRECONDITION_REQUIRED: { status: 428, title: '缺少版本信息' },
   PAYLOAD_TOO_LARGE: { status: 413, title: '内容过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: '不支持的内容类型' },

@@ -95,6 +95,12 @@ export function errorHandler(): Middleware {
         problem(ctx, 400, 'BAD_REQUEST', ERROR_TITLES.BAD_REQUEST.title, '请求内容无法解析，请检查格式');
       } else if (e.status === 405) {
         problem(ctx, 405, 'METHOD_NOT_ALLOWED', ERROR_TITLES.METHOD_NOT_ALLOWED.title, '该地址不支持此请求方法');
+      } else if (e.status === 501) {
+        // PROPFIND, SEARCH, TRACE and other methods no route knows.
+        problem(ctx, 501, 'NOT_IMPLEMENTED', ERROR_TITLES.NOT_IMPLEMENTED.title, '不支持该请求方法');
+      } else if (isZlibError(err)) {
+        // A body declared deflate/gzip/br that is not: the client's mistake.
+        problem(ctx, 400, 'BAD_REQUEST', ERROR_TITLES.BAD_REQUEST.title, '请求内容的压缩格式（Content-Encoding）与内容不符');
       } else {
         // Name and stack frames only: an error's message can echo input values (personal data).
         const stack = String((err as Error)?.stack ?? '')
@@ -106,6 +112,13 @@ export function errorHandler(): Middleware {
       }
     }
   };
+}
+
+/** zlib's and brotli's errors carry a code of their own and no HTTP status. */
+function isZlibError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  // zlib: Z_DATA_ERROR, Z_BUF_ERROR…; brotli: ERR__ERROR_FORMAT_PADDING_2…, ERR_BROTLI_….
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__') || code.startsWith('ERR_BROTLI'));
 }
 
 /**

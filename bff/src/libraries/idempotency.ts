@@ -6,7 +6,10 @@ import { isDuplicateKeyError } from './mongo';
 type IdempotencyDoc = {
   _id: string;
   requestHash: string;
-  state: 'in_progress' | 'done';
+  /** `takeover` marks one retry's claim on an expired lease (its own record, `<key>#<lease end>`). */
+  state: 'in_progress' | 'done' | 'takeover';
+  /** While in progress: until when the request that runs it may still answer; after that a retry runs it. */
+  leaseUntil?: Date;
   status?: number;
   /** The answer as JSON text, so a replay is byte-identical (a stored object would turn undefined into null). */
   body?: string;
@@ -20,6 +23,7 @@ const schema = new Schema<IdempotencyDoc>(
     state: { type: String, required: true },
     status: Number,
     body: String,
+    leaseUntil: Date,
     createdAt: { type: Date, required: true, index: true },
   },
   { versionKey: false, minimize: false },
@@ -46,9 +50,56 @@ export function idempotencyKeyFrom(header: string | undefined): string {
  * Exactly-once answers without transactions: the first request with a key inserts a record (unique _id),
  * runs, and stores its answer; a retry with the same key and body gets the stored answer; the same key
  * with another body is 422. A retry that arrives while the first still runs waits for its answer.
+ *
+ * A request that dies (a crash, a lost database) leaves its record in progress: the record carries a
+ * lease, and once the lease is over one retry takes it over (a unique insert of a takeover marker names
+ * that exact lease) and runs the operation again. The operations behind keys are idempotent on their
+ * own state (a submit that committed recognises its key), so running one again gives the same answer.
  */
-export function createIdempotencyStore(connection: Connection, now: () => Date = () => new Date()) {
+export function createIdempotencyStore(
+  connection: Connection,
+  now: () => Date = () => new Date(),
+  options: { leaseMs?: number; waitMs?: number } = {},
+) {
   const Model = connection.model<IdempotencyDoc>('Idempotency', schema, 'idempotency_keys');
+  const leaseMs = options.leaseMs ?? 30_000;
+  const waitMs = options.waitMs ?? 5_000;
+  const leaseEnd = () => new Date(now().getTime() + leaseMs);
+
+  async function execute<T>(_id: string, fn: () => Promise<{ status: number; body: T }>): Promise<IdempotentResult<T>> {
+    try {
+      const result = await fn();
+      await Model.updateOne({ _id }, { $set: { state: 'done', status: result.status, body: JSON.stringify(result.body) } });
+      return { ...result, replayed: false };
+    } catch (err) {
+      // A client error is an answer too: store it, so a retry gets the same one.
+      if (err instanceof AppError && err.status < 500) {
+        const error = { __error: { code: err.code, detail: err.detail, extra: err.extra } };
+        await Model.updateOne({ _id }, { $set: { state: 'done', status: err.status, body: JSON.stringify(error) } });
+      } else {
+        // Let a retry run it again at once (if the database is down, the lease lets it later).
+        await Model.deleteOne({ _id, state: 'in_progress' }).catch(() => undefined);
+      }
+      throw err;
+    }
+  }
+
+  /** One retry wins an expired lease: the marker's _id names the lease, so only one insert succeeds. */
+  async function takeOver(record: IdempotencyDoc): Promise<boolean> {
+    try {
+      await Model.create({
+        _id: `${record._id}#${new Date(record.leaseUntil!).getTime()}`,
+        requestHash: record.requestHash,
+        state: 'takeover',
+        createdAt: now(),
+      });
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+    await Model.updateOne({ _id: record._id }, { $set: { leaseUntil: leaseEnd() } });
+    return true;
+  }
 
   return {
     async run<T>(
@@ -61,51 +112,41 @@ export function createIdempotencyStore(connection: Connection, now: () => Date =
       const requestHash = createHash('sha256')
         .update(JSON.stringify(request ?? null))
         .digest('base64url');
-      try {
-        await Model.create({ _id, requestHash, state: 'in_progress', createdAt: now() });
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        return waitForStored<T>(_id, requestHash);
-      }
-      try {
-        const result = await fn();
-        await Model.updateOne({ _id }, { $set: { state: 'done', status: result.status, body: JSON.stringify(result.body) } });
-        return { ...result, replayed: false };
-      } catch (err) {
-        // A client error is an answer too: store it, so a retry gets the same one.
-        if (err instanceof AppError && err.status < 500) {
-          const error = { __error: { code: err.code, detail: err.detail, extra: err.extra } };
-          await Model.updateOne({ _id }, { $set: { state: 'done', status: err.status, body: JSON.stringify(error) } });
-        } else {
-          await Model.deleteOne({ _id, state: 'in_progress' }); // let a retry run it again
+      const started = Date.now();
+      for (;;) {
+        try {
+          await Model.create({ _id, requestHash, state: 'in_progress', leaseUntil: leaseEnd(), createdAt: now() });
+          return await execute(_id, fn);
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
         }
-        throw err;
+        const record = await Model.findById(_id).lean<IdempotencyDoc>();
+        if (!record) continue; // the first attempt failed and let go: run it now
+        if (record.requestHash !== requestHash) {
+          throw new AppError('IDEMPOTENCY_KEY_REUSED', '同一个 Idempotency-Key 已用于内容不同的请求，请为新的请求生成新的标识');
+        }
+        if (record.state === 'done') return stored<T>(record);
+        const expired = !record.leaseUntil || new Date(record.leaseUntil).getTime() <= now().getTime();
+        if (expired && (await takeOver({ ...record, leaseUntil: record.leaseUntil ?? new Date(0) }))) return execute(_id, fn);
+        if (Date.now() - started > waitMs) {
+          throw new AppError('CONFLICT', '相同的请求正在处理中，请稍后刷新查看', { headers: { 'Retry-After': '2' } });
+        }
+        await new Promise((r) => setTimeout(r, 50));
       }
     },
 
     async sweep(olderThan: Date): Promise<number> {
-      return (await Model.deleteMany({ createdAt: trusted({ $lt: olderThan }), state: 'done' })).deletedCount;
+      // Records of any state: a request in progress for a week is long dead, and so are takeover markers.
+      return (await Model.deleteMany({ createdAt: trusted({ $lt: olderThan }) })).deletedCount;
     },
   };
 
-  async function waitForStored<T>(_id: string, requestHash: string): Promise<IdempotentResult<T>> {
-    for (let i = 0; i < 100; i++) {
-      const doc = await Model.findById(_id).lean<IdempotencyDoc>();
-      if (!doc) throw new AppError('CONFLICT', '上一次提交未完成，请重试', { headers: { 'Retry-After': '1' } });
-      if (doc.requestHash !== requestHash) {
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', '同一个 Idempotency-Key 已用于内容不同的请求，请为新的请求生成新的标识');
-      }
-      if (doc.state === 'done') {
-        const stored = JSON.parse(doc.body ?? 'null') as T & {
-          __error?: { code: string; detail: string; extra: Record<string, unknown> };
-        };
-        if (stored && stored.__error)
-          throw new AppError(stored.__error.code as never, stored.__error.detail, stored.__error.extra);
-        return { status: doc.status ?? 200, body: stored, replayed: true };
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new AppError('CONFLICT', '相同的请求正在处理中，请稍后刷新查看', { headers: { 'Retry-After': '2' } });
+  function stored<T>(doc: IdempotencyDoc): IdempotentResult<T> {
+    const body = JSON.parse(doc.body ?? 'null') as T & {
+      __error?: { code: string; detail: string; extra: Record<string, unknown> };
+    };
+    if (body && body.__error) throw new AppError(body.__error.code as never, body.__error.detail, body.__error.extra);
+    return { status: doc.status ?? 200, body, replayed: true };
   }
 }
 

@@ -53,9 +53,17 @@ const UNAVAILABLE = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongooseServerSelectionError',
+  'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
+  'MongoServerClosedError',
 ]);
+
+/** FerretDB on SQLite answers "database is locked" under write contention: busy, not broken. */
+const BUSY = /SQLITE_BUSY|database is locked/i;
 
 /** The driver could not reach the database (as opposed to the database refusing an operation). */
 export function isDatabaseUnavailable(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && UNAVAILABLE.has((err as Error).name);
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as Error & { errorLabels?: string[] };
+  return UNAVAILABLE.has(e.name) || BUSY.test(String(e.message ?? '')) || !!e.errorLabels?.includes('PoolRequestedRetry');
 }

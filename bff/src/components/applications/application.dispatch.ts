@@ -37,3 +37,7 @@ export function dispatchReadyItems(items: Partial<Record<ItemKey, ItemRecord>>, 
   }
   return { set, timeline };
 }
+
+/** Departments with an item past `waiting`: the work queues the application belongs in. */
+export const queuedDepartments = (items: Partial<Record<ItemKey, ItemRecord>>) =>
+  ITEM_KEYS.filter((k) => items[k] && items[k]!.state !== 'waiting').map((k) => items[k]!.department);

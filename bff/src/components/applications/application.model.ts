@@ -56,9 +56,19 @@ export type ApplicationDoc = {
   outbox: OutboxEntry[];
   outboxDue: Date | null;
   newbornKey: string | null;
+  /** The newborn claim (`<newbornKey>:<generation>`) this application holds once submitted. */
+  newbornClaim?: string | null;
+  /** Claims of a draft that another application freed after the draft sat on them past the lease. */
+  releasedNewbornClaims?: string[];
+  /** The Idempotency-Key of the submit that committed, so a retry of that submit is recognised. */
+  submitKey?: string;
+  /** A withdrawn or swept draft whose personal data is gone and whose document is being deleted. */
+  draftRemoved?: boolean;
   submittedAt?: Date;
   acceptedAt?: Date;
   withdrawnAt?: Date;
+  /** Set when the application moves to the archive (applications_archive). */
+  archivedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -76,24 +86,40 @@ export const applicationSchema = new Schema(
     outbox: { type: [Schema.Types.Mixed], default: [] },
     outboxDue: { type: Date, default: null },
     newbornKey: { type: String, default: null },
+    newbornClaim: { type: String, default: null },
+    releasedNewbornClaims: { type: [String], default: undefined },
+    submitKey: String,
+    draftRemoved: Boolean,
     submittedAt: Date,
     acceptedAt: Date,
     withdrawnAt: Date,
+    archivedAt: Date,
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false, minimize: false },
 );
-applicationSchema.index({ ownerId: 1, createdAt: -1 });
 applicationSchema.index({ status: 1, updatedAt: 1 });
 applicationSchema.index({ outboxDue: 1 });
 applicationSchema.index({ 'outbox.state': 1 });
 for (const key of ITEM_KEYS) applicationSchema.index({ [`items.${key}.state`]: 1, [`items.${key}.dueAt`]: 1 });
 
-/** One application per newborn per parent pair: the claim's _id is a blind index of who and when. */
-export type NewbornClaimDoc = { _id: string; applicationId: string; createdAt: Date };
+/** The archive: the same documents, read only by `_id` (owner via their slots, operators), so no other index. */
+export const archivedApplicationSchema = new Schema(applicationSchema.obj, { versionKey: false, minimize: false });
+
+/**
+ * One application per newborn per parent pair. The newborn key is a blind index of who and when; each
+ * claim is one generation of it (`_id` = `<newbornKey>:<gen>`), inserted once and never changed.
+ */
+export type NewbornClaimDoc = { _id: string; newbornKey: string; gen: number; applicationId: string; createdAt: Date };
 export const newbornClaimSchema = new Schema<NewbornClaimDoc>(
-  { _id: String, applicationId: { type: String, required: true }, createdAt: { type: Date, required: true } },
+  {
+    _id: String,
+    newbornKey: { type: String, required: true },
+    gen: { type: Number, required: true },
+    applicationId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
   { versionKey: false },
 );
 
@@ -120,5 +146,38 @@ export const auditSchema = new Schema<AuditDoc>(
     itemKey: String,
     fields: [String],
   },
+  { versionKey: false },
+);
+
+/*
+ * Look-up collections for the hot paths. FerretDB 1.24 on SQLite serves only `_id` equality from an index
+ * (with our build patch), so every other hot read is shaped as `_id` look-ups or a scan of a collection
+ * kept small; on MongoDB the same documents are simply small indexed collections.
+ */
+
+/** A parent's applications: slot `<ownerId>:<n>` claimed by a unique insert (never lost, unlike a $push). */
+export type OwnerSlotDoc = { _id: string; applicationId: string; createdAt: Date };
+export const ownerSlotSchema = new Schema<OwnerSlotDoc>(
+  { _id: String, applicationId: { type: String, required: true }, createdAt: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+/**
+ * An application that may have outbox entries due (the relay's queue). Written before the change that
+ * adds entries; removed by the relay only after it finds nothing pending and the mark is old enough.
+ */
+export type OutboxDueDoc = { _id: string; dueAt: Date; markedAt: Date };
+export const outboxDueSchema = new Schema<OutboxDueDoc>(
+  { _id: String, dueAt: { type: Date, required: true, index: true }, markedAt: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+/**
+ * One submitted application in one department's work queue (a collection per department), from submission
+ * until every item of that department is finished; removed by the reader that finds it finished.
+ */
+export type TaskQueueDoc = { _id: string; submittedAt: Date; markedAt: Date };
+export const taskQueueSchema = new Schema<TaskQueueDoc>(
+  { _id: String, submittedAt: { type: Date, required: true, index: true }, markedAt: { type: Date, required: true } },
   { versionKey: false },
 );

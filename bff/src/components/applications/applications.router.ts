@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import { apiRouter } from '../../libraries/router';
+import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
 import { AppError } from '../../libraries/errors';
@@ -26,7 +27,7 @@ export function applicationsRouter(
   idempotency: IdempotencyStore,
   parentLimit: Middleware,
 ): Router {
-  const router = new Router({ prefix: '/api/v1/applications' });
+  const router = apiRouter('/api/v1/applications');
   router.use(requireRole(signer, 'parent'), parentLimit);
 
   router.post('/', async (ctx) => {
@@ -63,7 +64,7 @@ export function applicationsRouter(
     const key = idempotencyKeyFrom(ctx.get('idempotency-key') || undefined);
     const id = ctx.params.id;
     const result = await idempotency.run(`parent:${owner(ctx)}`, key, { op: 'submit', id }, async () => {
-      const doc = await service.submit(owner(ctx), id);
+      const doc = await service.submit(owner(ctx), id, key);
       return { status: 202, body: service.view(doc) };
     });
     ctx.status = result.status;

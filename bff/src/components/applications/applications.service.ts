@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   APPLICATION_STATUS_LABELS,
   ApplicationDraftInput,
@@ -22,13 +22,16 @@ import {
 } from '@birth/shared';
 import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound, validationFailed, type FieldError } from '../../libraries/errors';
-import type { ApplicationDoc, ItemRecord, OutboxEntry } from './application.model';
+import type { ApplicationDoc, ItemRecord, NewbornClaimDoc } from './application.model';
 import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData, withoutNulls } from './application.data';
-import { dispatchReadyItems } from './application.dispatch';
-import type { ApplicationsRepository } from './applications.repository';
+import { dispatchReadyItems, queuedDepartments } from './application.dispatch';
+import { noticeEntry } from './application.notices';
+import { NEWBORN_CLAIM_LEASE_MS, type ApplicationsRepository } from './applications.repository';
 
 export type ApplicationsDeps = {
   repo: ApplicationsRepository;
+  /** Called after a draft is withdrawn or swept, to remove what other components hold of it (photos…). */
+  onDraftRemoved?: ((applicationId: string) => Promise<void>)[];
   crypto: FieldCrypto;
   calendar: WorkingCalendar;
   guide: Guide;
@@ -37,7 +40,6 @@ export type ApplicationsDeps = {
 
 type Obj = Record<string, unknown>;
 const etagOf = (version: number) => `"v${version}"`;
-const MAX_RETRIES = 8;
 
 /** What the parent sees of an application: personal identifiers masked. */
 export type ApplicationView = ReturnType<ReturnType<typeof createApplicationsService>['view']>;
@@ -140,30 +142,72 @@ export function createApplicationsService(deps: ApplicationsDeps) {
     return crypto.blindIndex(`${input.mother.idNumber}|${input.father.idNumber}|${minute}`, 'newborn');
   }
 
-  function notify(
-    template: string,
-    now: Date,
-    applicationId: string,
-    discriminator: string,
-    params: Record<string, string>,
-    itemKey?: ItemKey,
-  ): OutboxEntry {
-    // Deterministic id: the same state change can never produce two deliveries.
-    const id = createHash('sha256').update(`${applicationId}|${template}|${discriminator}`).digest('base64url').slice(0, 32);
-    return { id, kind: 'notify', template, itemKey, params, state: 'pending', attempts: 0, nextAt: now, createdAt: now };
+  /** 409 for a newborn someone else applied for; only its own parent learns which application it is. */
+  const newbornConflict = (holder: ApplicationDoc | null, doc: ApplicationDoc) =>
+    new AppError('CONFLICT', '这个宝宝已有一份出生“一件事”申请，请在“我的申请”中查看，无需重复申请', {
+      reason: 'NEWBORN_ALREADY_APPLIED',
+      ...(holder && holder.ownerId === doc.ownerId ? { existingApplicationId: holder._id } : {}),
+    });
+
+  /**
+   * Whether a newborn claim still binds: `held` by a live application, `pending` while its draft is
+   * being submitted (or its submitter died), `dead` when the holder is gone, withdrawn, holds another
+   * claim now, or had this one freed.
+   */
+  function claimVerdict(claim: NewbornClaimDoc, holder: ApplicationDoc | null): 'held' | 'pending' | 'dead' {
+    if (!holder || holder.status === 'withdrawn') return 'dead';
+    if (holder.releasedNewbornClaims?.includes(claim._id)) return 'dead';
+    if (holder.status === 'draft') return 'pending';
+    return holder.newbornClaim === claim._id ? 'held' : 'dead';
   }
 
-  /** Re-reads and retries an update that lost a version race, up to a bound. */
-  async function withRetry<T>(
-    load: () => Promise<ApplicationDoc>,
-    attempt: (doc: ApplicationDoc) => Promise<T | undefined>,
-  ): Promise<T> {
-    for (let i = 0; i < MAX_RETRIES; i++) {
-      const result = await attempt(await load());
-      if (result !== undefined) return result;
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (i + 1)));
+  /**
+   * Makes `doc` the holder of the newborn `newbornKey`, or throws 409 when another application holds it.
+   * Exclusivity comes from unique inserts (one per claim generation); a draft that sat on a claim past
+   * the lease is freed through its own version log, so its submit and the freeing are ordered there:
+   * whichever commits first wins, and the other sees it.
+   */
+  async function holdNewborn(newbornKey: string, doc: ApplicationDoc): Promise<string> {
+    for (let round = 0; round < 6; round++) {
+      const now = deps.now();
+      const { current, nextGen } = await repo.newestNewbornClaim(newbornKey);
+      if (current && current.applicationId === doc._id && !doc.releasedNewbornClaims?.includes(current._id)) return current._id;
+      if (current && current.applicationId !== doc._id) {
+        const holder = await repo.findById(current.applicationId);
+        const verdict = claimVerdict(current, holder);
+        if (verdict === 'held') throw newbornConflict(holder, doc);
+        if (verdict === 'pending') {
+          if (now.getTime() - new Date(current.createdAt).getTime() < NEWBORN_CLAIM_LEASE_MS) throw newbornConflict(holder, doc);
+          await repo.change(current.applicationId, (h) =>
+            h && claimVerdict(current, h) === 'pending'
+              ? { update: { $push: { releasedNewbornClaims: current._id } }, result: true }
+              : { result: false },
+          );
+          continue; // look again: the holder may have submitted before the release
+        }
+      }
+      const taken = await repo.insertNewbornClaim(newbornKey, nextGen, doc._id, now);
+      if (taken) return taken;
     }
-    throw new AppError('CONFLICT', '该申请正在被同时修改，请稍后重试', { headers: { 'Retry-After': '1' } });
+    throw new AppError('CONFLICT', '提交的人较多，请稍后重试', { headers: { 'Retry-After': '1' } });
+  }
+
+  /** Withdraws a draft: its personal data goes in the commit, then the document and what others hold of it. */
+  async function removeDraft(id: string, allowed: (doc: ApplicationDoc) => boolean): Promise<boolean> {
+    const now = deps.now();
+    const { doc, result } = await repo.change(id, (d) => {
+      if (!d || d.status !== 'draft' || !allowed(d)) return { result: d?.status === 'withdrawn' && !!d.draftRemoved };
+      return {
+        update: {
+          $set: { status: 'withdrawn', draftRemoved: true, data: {}, withdrawnAt: now, updatedAt: now, newbornKey: null },
+        },
+        result: true,
+      };
+    });
+    if (!result) return false;
+    await repo.deleteWithdrawnDraft(id);
+    for (const hook of deps.onDraftRemoved ?? []) await hook(id);
+    return !!doc || result;
   }
 
   return {
@@ -214,93 +258,110 @@ export function createApplicationsService(deps: ApplicationsDeps) {
 
     async updateDraft(ownerId: string, id: string, ifMatch: string | undefined, patch: Obj) {
       if (!ifMatch) throw new AppError('PRECONDITION_REQUIRED', '请带上 If-Match（上次读取时的 ETag）以免覆盖他人的修改');
-      const doc = await getOwned(ownerId, id);
-      if (doc.status !== 'draft') throw new AppError('CONFLICT', '申请已提交，不能再修改草稿；如被退回，请按提示更正该事项');
-      if (ifMatch !== etagOf(doc.version))
-        throw new AppError('CONFLICT', '草稿已在其他地方被修改，请刷新后再改', { currentVersion: doc.version });
-      // `null` removes a field (mergePatch); what a patch sets is checked, the merged draft as a whole below.
+      // `null` removes a field (mergePatch): check what the patch sets here, the merged draft as a whole below.
       checkDraft(withoutNulls(patch));
-      const merged = mergePatch(openData(doc.data, crypto), patch);
-      checkDraft(merged);
-      const guideErrors = checkAgainstGuide(merged);
-      if (guideErrors.length) throw validationFailed(guideErrors);
-      const now = deps.now();
-      const ok = await repo.updateIfVersion(
-        id,
-        doc.version,
-        { $set: { data: sealData(merged, crypto), updatedAt: now }, $inc: { version: 1 } },
-        { status: 'draft' },
-      );
-      if (!ok) throw new AppError('CONFLICT', '草稿已在其他地方被修改，请刷新后再改');
-      return getOwned(ownerId, id);
+      const { doc } = await repo.change(id, (d) => {
+        if (!d || d.ownerId !== ownerId || d.status === 'withdrawn') throw notFound('该申请');
+        if (d.status !== 'draft') throw new AppError('CONFLICT', '申请已提交，不能再修改草稿；如被退回，请按提示更正该事项');
+        if (ifMatch !== etagOf(d.version))
+          throw new AppError('CONFLICT', '草稿已在其他地方被修改，请刷新后再改', { currentVersion: d.version });
+        const merged = mergePatch(openData(d.data, crypto), patch);
+        checkDraft(merged);
+        const guideErrors = checkAgainstGuide(merged);
+        if (guideErrors.length) throw validationFailed(guideErrors);
+        return { update: { $set: { data: sealData(merged, crypto), updatedAt: deps.now() } }, result: true };
+      });
+      return doc!;
     },
 
-    /** Withdraws a draft (deleted), or an application before any item was accepted. */
+    /** Withdraws a draft (its personal data removed everywhere), or an application before any item was accepted. */
     async withdraw(ownerId: string, id: string): Promise<void> {
       const doc = await getOwned(ownerId, id);
       if (doc.status === 'draft') {
-        if (!(await repo.deleteIfVersion(id, ownerId, doc.version)))
-          throw new AppError('CONFLICT', '草稿刚刚被修改，请刷新后再试');
+        if (!(await removeDraft(id, (d) => d.ownerId === ownerId))) {
+          // It was submitted (or withdrawn) in between: decide again on what it is now.
+          return this.withdraw(ownerId, id);
+        }
         return;
       }
-      const started = Object.values(doc.items).some((item) => item && item.acceptedAt);
-      if (started) throw new AppError('CONFLICT', '已有事项被受理，不能撤回申请；如有疑问请联系咨询电话');
-      const now = deps.now();
-      const ok = await repo.updateIfVersion(id, doc.version, {
-        $set: { status: 'withdrawn', withdrawnAt: now, updatedAt: now },
-        $push: { timeline: { at: now, event: 'withdraw', actor: 'parent' } },
-        $inc: { version: 1 },
+      await repo.change(id, (d) => {
+        if (!d || d.ownerId !== ownerId || d.status === 'withdrawn') throw notFound('该申请');
+        if (d.status === 'draft') throw new AppError('CONFLICT', '申请状态刚刚发生变化，请刷新后再试');
+        const started = Object.values(d.items).some((item) => item && item.acceptedAt);
+        if (started) throw new AppError('CONFLICT', '已有事项被受理，不能撤回申请；如有疑问请联系咨询电话');
+        const now = deps.now();
+        return {
+          update: {
+            $set: { status: 'withdrawn', withdrawnAt: now, updatedAt: now },
+            $push: { timeline: { at: now, event: 'withdraw', actor: 'parent' } },
+          },
+          result: true,
+        };
       });
-      if (!ok) throw new AppError('CONFLICT', '申请状态刚刚发生变化，请刷新后再试');
-      if (doc.newbornKey) await repo.releaseNewborn(doc.newbornKey, id);
+    },
+
+    /** The sweeper: a draft untouched since `before` is removed with its personal data, like a withdrawal. */
+    async sweepDraft(id: string, before: Date): Promise<boolean> {
+      return removeDraft(id, (d) => d.updatedAt < before);
+    },
+
+    /** The sweeper: finishes a draft removal that a crash cut short. */
+    async finishDraftRemoval(id: string): Promise<void> {
+      await repo.deleteWithdrawnDraft(id);
+      for (const hook of deps.onDraftRemoved ?? []) await hook(id);
     },
 
     /**
-     * Submits a draft: validates everything at once, claims the newborn (one application per newborn
-     * per parent pair), and dispatches the items that need nothing else — in one conditional update.
+     * Submits a draft: validates everything at once, holds the newborn (one application per newborn
+     * per parent pair), and dispatches the items that need nothing else — in one versioned change.
+     * `submitKey` (the Idempotency-Key) makes a retry of the submit that committed answer like it.
      */
-    async submit(ownerId: string, id: string): Promise<ApplicationDoc> {
-      const doc = await getOwned(ownerId, id);
-      if (doc.status !== 'draft') throw new AppError('CONFLICT', '该申请已提交，请勿重复提交', { applicationId: id });
-      const input = parseFull(openData(doc.data, crypto));
-      const now = deps.now();
-      const newbornKey = newbornKeyOf(input);
-      const holder = await repo.claimNewborn(newbornKey, id, now);
-      if (holder !== id) {
-        throw new AppError('CONFLICT', '这个宝宝已有一份出生“一件事”申请，请在“我的申请”中查看，无需重复申请', {
-          existingApplicationId: holder,
+    async submit(ownerId: string, id: string, submitKey: string): Promise<ApplicationDoc> {
+      for (let round = 0; round < 4; round++) {
+        const doc = await getOwned(ownerId, id);
+        if (doc.status !== 'draft') {
+          if (doc.submitKey === submitKey) return doc;
+          throw new AppError('CONFLICT', '该申请已提交，请勿重复提交', { reason: 'ALREADY_SUBMITTED' });
+        }
+        const newbornKey = newbornKeyOf(parseFull(openData(doc.data, crypto)));
+        const claim = await holdNewborn(newbornKey, doc);
+        const out = await repo.change(id, (d) => {
+          if (!d || d.ownerId !== ownerId || d.status === 'withdrawn') throw notFound('该申请');
+          if (d.status !== 'draft') return { result: d.submitKey === submitKey ? 'submitted' : 'already' };
+          if (d.releasedNewbornClaims?.includes(claim)) return { result: 'again' };
+          const input = parseFull(openData(d.data, crypto));
+          if (newbornKeyOf(input) !== newbornKey) return { result: 'again' }; // edited in between
+          const now = deps.now();
+          const items: Partial<Record<ItemKey, ItemRecord>> = {};
+          for (const key of input.items) items[key] = { state: 'waiting', department: ITEM_CATALOGUE[key].department };
+          const dispatched = dispatchReadyItems(items, now, deps.calendar);
+          return {
+            update: {
+              $set: {
+                status: 'in_progress' satisfies ApplicationStatus,
+                data: sealData(input as unknown as Obj, crypto),
+                items,
+                newbornKey,
+                newbornClaim: claim,
+                submitKey,
+                submittedAt: now,
+                updatedAt: now,
+              },
+              $push: {
+                timeline: { $each: [{ at: now, event: 'submit', actor: 'parent', note: '申请已提交' }, ...dispatched.timeline] },
+              },
+            },
+            notices: [noticeEntry('application_submitted', now, id, 'submitted', { itemCount: String(input.items.length) })],
+            queues: queuedDepartments(items),
+            submittedAt: now,
+            result: 'submitted',
+          };
         });
+        if (out.result === 'submitted') return out.doc!;
+        if (out.result === 'already')
+          throw new AppError('CONFLICT', '该申请已提交，请勿重复提交', { reason: 'ALREADY_SUBMITTED' });
       }
-      const items: Partial<Record<ItemKey, ItemRecord>> = {};
-      for (const key of input.items) items[key] = { state: 'waiting', department: ITEM_CATALOGUE[key].department };
-      const dispatched = dispatchReadyItems(items, now, deps.calendar);
-      const set: Obj = {
-        status: 'in_progress' satisfies ApplicationStatus,
-        data: sealData(input as unknown as Obj, crypto),
-        items,
-        newbornKey,
-        submittedAt: now,
-        updatedAt: now,
-        outboxDue: now,
-      };
-      const ok = await repo.updateIfVersion(
-        id,
-        doc.version,
-        {
-          $set: set,
-          $push: {
-            timeline: { $each: [{ at: now, event: 'submit', actor: 'parent', note: '申请已提交' }, ...dispatched.timeline] },
-            outbox: notify('application_submitted', now, id, 'submitted', { itemCount: String(input.items.length) }),
-          },
-          $inc: { version: 1 },
-        },
-        { status: 'draft' },
-      );
-      if (!ok) {
-        await repo.releaseNewborn(newbornKey, id);
-        throw new AppError('CONFLICT', '申请刚刚被修改，请刷新后再提交');
-      }
-      return getOwned(ownerId, id);
+      throw new AppError('CONFLICT', '申请刚刚被修改，请刷新后再提交', { headers: { 'Retry-After': '1' } });
     },
 
     /** Parent corrects a rejected item and sends just that item back; the other items stay as they are. */
@@ -308,57 +369,56 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       if (!isItemKey(itemKey)) throw notFound('该事项');
       const parsed = ResubmitItemInput.safeParse(body);
       if (!parsed.success) throw validationFailed(formatZodIssues(parsed.error));
-      return withRetry(
-        () => getOwned(ownerId, id),
-        async (doc) => {
-          const item = doc.items[itemKey];
-          if (!item) throw notFound('该事项');
-          const to = nextState(itemKey, item.state, 'resubmit', 'parent');
-          if (!to)
-            throw new AppError(
-              'CONFLICT',
-              `“${ITEM_CATALOGUE[itemKey].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，无需重新提交`,
-            );
-          const corrections = (parsed.data.corrections ?? {}) as Obj;
-          const merged = mergePatch(openData(doc.data, crypto), corrections);
-          const input = parseFull(merged);
-          const now = deps.now();
-          const dueAt = itemDueAt(now, deps.calendar);
-          // A corrected ID number or birth time is another newborn key: move the claim, or refuse if
-          // that newborn already has an application.
-          const newbornKey = newbornKeyOf(input);
-          const moved = doc.newbornKey !== newbornKey;
-          if (moved) {
-            const holder = await repo.claimNewborn(newbornKey, id, now);
-            if (holder !== id) {
-              throw new AppError('CONFLICT', '更正后的信息与另一份已提交的申请属于同一个宝宝，请在“我的申请”中查看', {
-                existingApplicationId: holder,
-              });
-            }
-          }
-          const ok = await repo.updateIfVersion(
-            id,
-            doc.version,
-            {
-              $set: {
-                data: sealData(input as unknown as Obj, crypto),
-                newbornKey,
-                [`items.${itemKey}.state`]: to,
-                [`items.${itemKey}.dispatchedAt`]: now,
-                [`items.${itemKey}.dueAt`]: dueAt,
-                [`items.${itemKey}.resubmissions`]: (item.resubmissions ?? 0) + 1,
-                status: deriveApplicationStatus({ ...doc.items, [itemKey]: { ...item, state: to } } as never),
-                updatedAt: now,
-              },
-              $push: { timeline: { at: now, itemKey, event: 'resubmit', actor: 'parent', state: to, note: parsed.data.note } },
-              $inc: { version: 1 },
-            },
-            { [`items.${itemKey}.state`]: item.state },
+      const corrections = (parsed.data.corrections ?? {}) as Obj;
+      const decide = (d: ApplicationDoc | null, claim: string | undefined) => {
+        if (!d || d.ownerId !== ownerId || d.status === 'withdrawn') throw notFound('该申请');
+        const item = d.items[itemKey];
+        if (!item) throw notFound('该事项');
+        const to = nextState(itemKey, item.state, 'resubmit', 'parent');
+        if (!to)
+          throw new AppError(
+            'CONFLICT',
+            `“${ITEM_CATALOGUE[itemKey].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，无需重新提交`,
           );
-          if (moved) await repo.releaseNewborn(ok ? doc.newbornKey! : newbornKey, id);
-          return ok ? getOwned(ownerId, id) : undefined;
-        },
-      );
+        const input = parseFull(mergePatch(openData(d.data, crypto), corrections));
+        const newbornKey = newbornKeyOf(input);
+        // A corrected ID number or birth time is another newborn: it must be held before the change.
+        if (newbornKey !== d.newbornKey && !claim) return { result: { needs: newbornKey } };
+        const now = deps.now();
+        return {
+          update: {
+            $set: {
+              data: sealData(input as unknown as Obj, crypto),
+              ...(newbornKey !== d.newbornKey ? { newbornKey, newbornClaim: claim } : {}),
+              [`items.${itemKey}.state`]: to,
+              [`items.${itemKey}.dispatchedAt`]: now,
+              [`items.${itemKey}.dueAt`]: itemDueAt(now, deps.calendar),
+              [`items.${itemKey}.resubmissions`]: (item.resubmissions ?? 0) + 1,
+              status: deriveApplicationStatus({ ...d.items, [itemKey]: { ...item, state: to } } as never),
+              updatedAt: now,
+            },
+            $push: { timeline: { at: now, itemKey, event: 'resubmit', actor: 'parent', state: to, note: parsed.data.note } },
+          },
+          queues: [item.department],
+          result: { needs: undefined as string | undefined },
+        };
+      };
+      let claim: string | undefined;
+      for (let round = 0; round < 4; round++) {
+        const out = await repo.change(id, (d) => decide(d, claim));
+        if (out.changed) return out.doc!;
+        const doc = await getOwned(ownerId, id);
+        try {
+          claim = await holdNewborn(out.result.needs!, doc);
+        } catch (err) {
+          if (err instanceof AppError && err.extra.reason === 'NEWBORN_ALREADY_APPLIED')
+            throw new AppError('CONFLICT', '更正后的信息与另一份已提交的申请属于同一个宝宝，请在“我的申请”中查看', {
+              ...err.extra,
+            });
+          throw err;
+        }
+      }
+      throw new AppError('CONFLICT', '申请刚刚被修改，请刷新后再提交', { headers: { 'Retry-After': '1' } });
     },
 
     /** Per-item state, timeline, deadlines and the predicted completion date, in working days. */

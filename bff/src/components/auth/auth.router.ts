@@ -1,11 +1,12 @@
-import Router from '@koa/router';
+import { apiRouter } from '../../libraries/router';
+import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { ClientCredentialsInput, LoginInput, RefreshInput } from '@birth/shared';
 import { parseInput, requireJson } from '../../libraries/http';
 import type { AuthService } from './auth.service';
 
 export function authRouter(service: AuthService, loginLimit: Middleware): Router {
-  const router = new Router({ prefix: '/api/v1' });
+  const router = apiRouter('/api/v1');
   router.post('/auth/login', loginLimit, async (ctx) => {
     ctx.body = await service.login(parseInput(LoginInput, requireJson(ctx)));
   });

@@ -1,9 +1,10 @@
-import Router from '@koa/router';
+import { apiRouter } from '../../libraries/router';
+import type Router from '@koa/router';
 import { DEFAULT_GUIDE, Guide } from '@birth/shared';
 
 /** GET /api/v1/guide: the simple guide (standard appendix C), hospitals, pickup points, item catalogue. */
 export function guideRouter(guide: Guide = DEFAULT_GUIDE): Router {
-  const router = new Router({ prefix: '/api/v1' });
+  const router = apiRouter('/api/v1');
   const body = Guide.parse(guide); // a bad configured guide fails at start, not on a parent's phone
   router.get('/guide', (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');

@@ -1,11 +1,12 @@
-import Router from '@koa/router';
+import { apiRouter } from '../../libraries/router';
+import type Router from '@koa/router';
 import type { Connection } from 'mongoose';
 import { AppError } from '../../libraries/errors';
 import { pingDatabase } from '../../libraries/mongo';
 
 /** /healthz: the process runs. /readyz: the database answers (a load balancer stops routing on 503). */
 export function healthRouter(connection: Connection): Router {
-  const router = new Router();
+  const router = apiRouter();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import { apiRouter } from '../../libraries/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Connection } from 'mongoose';
 import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
@@ -13,7 +14,7 @@ const serviceOf = (deps: { connection: Connection; service?: NotificationsServic
 /** GET /api/v1/notifications: the parent's notices, newest first. */
 export function notificationsRouter(deps: NotificationsRouterDeps): Router {
   const service = serviceOf(deps);
-  const router = new Router({ prefix: '/api/v1/notifications' });
+  const router = apiRouter('/api/v1/notifications');
   router.use(requireRole(deps.signer, 'parent'));
   router.get('/', async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
@@ -25,7 +26,7 @@ export function notificationsRouter(deps: NotificationsRouterDeps): Router {
 /** GET /api/v1/admin/outbox?state=dead|pending: deliveries that gave up, or are still waiting. */
 export function outboxAdminRouter(deps: NotificationsRouterDeps): Router {
   const service = serviceOf(deps);
-  const router = new Router({ prefix: '/api/v1/admin/outbox' });
+  const router = apiRouter('/api/v1/admin/outbox');
   router.use(requireRole(deps.signer, 'operator'));
   router.get('/', async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
@@ -104,7 +105,7 @@ ${rows}
 /** GET /dev/inbox: development only; mount it only when NODE_ENV !== 'production'. */
 export function devInboxRouter(deps: { connection: Connection; service?: NotificationsService }): Router {
   const service = serviceOf(deps);
-  const router = new Router();
+  const router = apiRouter();
   router.get('/dev/inbox', async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
     // The page is all text: no script, no outside resources.

@@ -11,7 +11,7 @@ import { createLeases, type Lease } from './outbox.lease';
 export type OutboxRelayDeps = {
   connection: Connection;
   /** The one way applications are read and changed (version claims included). */
-  applications: Pick<ApplicationsRepository, 'findById' | 'updateIfVersion' | 'findOutboxDue'>;
+  applications: Pick<ApplicationsRepository, 'findById' | 'change' | 'findOutboxDue' | 'settleOutboxDue'>;
   deliver: Deliver;
   now?: () => Date;
   /** Names this relay in its leases; unique per process. */
@@ -37,7 +37,6 @@ export type RelayResult = { delivered: number; retried: number; dead: number };
 type Outcome =
   { index: number; id: string; ok: true } | { index: number; id: string; ok: false; error: string; permanent: boolean };
 
-const VERSION_RETRIES = 8;
 const MAX_ERROR_LENGTH = 200;
 
 /**
@@ -104,14 +103,14 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
     return outcomes;
   }
 
-  /** Applies the outcomes to the application as it is now, as one versioned update. */
+  /** Applies the outcomes to the application as it is now, as one versioned change. */
   async function record(first: ApplicationDoc, outcomes: Outcome[], result: RelayResult): Promise<void> {
-    let doc: ApplicationDoc | null = first;
-    for (let attempt = 0; attempt < VERSION_RETRIES && doc; attempt++) {
+    const { result: counted } = await deps.applications.change(first._id, (doc) => {
+      const counted: RelayResult = { delivered: 0, retried: 0, dead: 0 };
+      if (!doc) return { result: counted };
       const at = now();
       const set: Record<string, unknown> = {};
       const entries: OutboxEntry[] = doc.outbox.map((e) => ({ ...e }));
-      const counted: RelayResult = { delivered: 0, retried: 0, dead: 0 };
       for (const outcome of outcomes) {
         // Append-only: the index is stable; the id check guards against a document that was replaced.
         const index = entries[outcome.index]?.id === outcome.id ? outcome.index : entries.findIndex((e) => e.id === outcome.id);
@@ -141,20 +140,13 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
       const pending = entries.filter((e) => e.state === 'pending').map((e) => new Date(e.nextAt).getTime());
       const due = pending.length ? new Date(Math.min(...pending)) : null;
       const currentDue = doc.outboxDue ? new Date(doc.outboxDue).getTime() : null;
-      if (!Object.keys(set).length && (due?.getTime() ?? null) === currentDue) return;
+      if (!Object.keys(set).length && (due?.getTime() ?? null) === currentDue) return { result: counted };
       set.outboxDue = due;
-      if (await deps.applications.updateIfVersion(doc._id, doc.version, { $set: set, $inc: { version: 1 } })) {
-        result.delivered += counted.delivered;
-        result.retried += counted.retried;
-        result.dead += counted.dead;
-        return;
-      }
-      // A state change got in first: re-read and apply the same outcomes to what it wrote.
-      await new Promise((r) => setTimeout(r, 5 + random() * 20 * (attempt + 1)));
-      doc = await deps.applications.findById(first._id);
-    }
-    // Not recorded: the entries stay pending and are delivered again later, which the notifier recognises.
-    if (doc) deps.logger?.warn({ applicationId: first._id }, 'outbox outcome not recorded: application busy');
+      return { update: { $set: set }, result: counted };
+    });
+    result.delivered += counted.delivered;
+    result.retried += counted.retried;
+    result.dead += counted.dead;
   }
 
   async function processApplication(applicationId: string, result: RelayResult): Promise<void> {
@@ -163,8 +155,9 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
     try {
       // Read after taking the lease: whatever an earlier holder recorded is seen, and not delivered again.
       const doc = await deps.applications.findById(applicationId);
-      if (!doc) return;
-      await record(doc, await deliverDue(doc, lease), result);
+      if (doc) await record(doc, await deliverDue(doc, lease), result);
+      // The queue mark follows what is still pending (or goes, when nothing is and it is old enough).
+      await deps.applications.settleOutboxDue(applicationId);
     } finally {
       await leases.release(lease);
     }

@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import { apiRouter } from '../../libraries/router';
+import type Router from '@koa/router';
 import { z, type ZodType } from 'zod';
 import {
   ApplicationDraftInput,
@@ -233,7 +234,7 @@ export function buildOpenApi() {
 }
 
 export function openApiRouter(): Router {
-  const router = new Router();
+  const router = apiRouter();
   let doc: unknown;
   router.get('/api/v1/openapi.json', (ctx) => {
     doc ??= buildOpenApi();

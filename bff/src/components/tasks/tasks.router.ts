@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import { apiRouter } from '../../libraries/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
 import { AppError } from '../../libraries/errors';
@@ -8,7 +9,7 @@ import type { TasksService } from './tasks.service';
 const principal = (ctx: Context) => ctx.state.principal as Principal;
 
 export function tasksRouter(service: TasksService, signer: TokenSigner): Router {
-  const router = new Router({ prefix: '/api/v1/dept/tasks' });
+  const router = apiRouter('/api/v1/dept/tasks');
   router.use(requireRole(signer, 'department'));
 
   router.get('/', async (ctx) => {
@@ -31,7 +32,7 @@ export function tasksRouter(service: TasksService, signer: TokenSigner): Router 
 }
 
 export function adminRouter(service: TasksService, signer: TokenSigner): Router {
-  const router = new Router({ prefix: '/api/v1/admin' });
+  const router = apiRouter('/api/v1/admin');
   router.use(requireRole(signer, 'operator'));
   router.get('/sla', async (ctx) => {
     const raw = ctx.query.withinHours;

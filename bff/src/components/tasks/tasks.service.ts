@@ -13,7 +13,6 @@ import {
   maskIdNumber,
   maskPhone,
   nextState,
-  validateOutputs,
   type DepartmentCode,
   type ItemKey,
   type ItemState,
@@ -22,10 +21,12 @@ import {
 import type { Principal } from '../../libraries/auth';
 import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound, validationFailed, type FieldError } from '../../libraries/errors';
-import type { ApplicationDoc, ItemRecord, OutboxEntry, TimelineEntry } from '../applications/application.model';
-import { openData, openOutputs, pick, sealOutputs } from '../applications/application.data';
-import { dispatchReadyItems } from '../applications/application.dispatch';
+import type { ApplicationDoc, ItemRecord, TimelineEntry } from '../applications/application.model';
+import { noticeEntry } from '../applications/application.notices';
+import { openData, openOutputs, pick } from '../applications/application.data';
+import { queuedDepartments } from '../applications/application.dispatch';
 import type { ApplicationsRepository } from '../applications/applications.repository';
+import { eventEffect } from './events';
 import { SHARED_OUTPUTS, TASK_VIEWS } from './task.views';
 
 type Obj = Record<string, unknown>;
@@ -126,15 +127,20 @@ export function createTasksService(deps: TasksDeps) {
     };
   }
 
-  async function loadTask(department: DepartmentCode, taskId: string) {
+  /** The task in an application as it is; another department's, a draft's or a waiting item is "not found". */
+  function taskOf(doc: ApplicationDoc | null, department: DepartmentCode, taskId: string) {
     const parsed = parseTaskId(taskId);
     // Another department's task is "not found": departments must not learn which applications exist.
     if (!parsed || ITEM_CATALOGUE[parsed.itemKey].department !== department) throw notFound('该任务');
-    const doc = await repo.findById(parsed.applicationId);
     const item = doc?.items[parsed.itemKey];
     if (!doc || doc.status === 'draft' || doc.status === 'withdrawn' || !item || item.state === 'waiting')
       throw notFound('该任务');
     return { doc, itemKey: parsed.itemKey };
+  }
+
+  async function loadTask(department: DepartmentCode, taskId: string) {
+    const parsed = parseTaskId(taskId);
+    return taskOf(parsed ? await repo.findById(parsed.applicationId) : null, department, taskId);
   }
 
   return {
@@ -206,122 +212,63 @@ export function createTasksService(deps: TasksDeps) {
       if (!parsed.success) throw validationFailed(formatZodIssues(parsed.error));
       const event = parsed.data;
       const hash = createHash('sha256').update(JSON.stringify(event)).digest('base64url');
+      const { doc: first, itemKey } = await loadTask(department, taskId);
+      const applicationId = first._id;
 
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const { doc, itemKey } = await loadTask(department, taskId);
+      const out = await repo.change(applicationId, (doc) => {
+        const { itemKey: key } = taskOf(doc, department, taskId);
         // eventIds are the department's, unique per task: the same id on another item is another event.
-        const prior = doc.eventLog.find((e) => e.id === event.eventId && e.itemKey === itemKey);
+        const prior = doc!.eventLog.find((e) => e.id === event.eventId && e.itemKey === key);
         if (prior) {
           if (prior.hash !== hash)
             throw new AppError('IDEMPOTENCY_KEY_REUSED', '该 eventId 已用于内容不同的事件，请为新事件生成新的 eventId');
-          return { replayed: true, task: taskView(doc, itemKey, false) };
+          return { result: true }; // replayed
         }
-        const item = doc.items[itemKey]!;
-        const to = nextState(itemKey, item.state, event.type, 'department');
+        const item = doc!.items[key]!;
+        const to = nextState(key, item.state, event.type, 'department');
         if (!to) {
-          const allowed = allowedEvents(itemKey, item.state, 'department');
+          const allowed = allowedEvents(key, item.state, 'department');
           throw new AppError(
             'CONFLICT',
-            `“${ITEM_CATALOGUE[itemKey].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，不能执行 ${event.type}；可执行：${allowed.join('、') || '无'}`,
-            {
-              currentState: item.state,
-              allowedEvents: allowed,
-            },
+            `“${ITEM_CATALOGUE[key].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，不能执行 ${event.type}；可执行：${allowed.join('、') || '无'}`,
+            { currentState: item.state, allowedEvents: allowed },
           );
         }
         const now = deps.now();
-        const set: Obj = { [`items.${itemKey}.state`]: to, updatedAt: now };
-        const items: Partial<Record<ItemKey, ItemRecord>> = { ...doc.items, [itemKey]: { ...item, state: to } };
-        const timeline: TimelineEntry[] = [{ at: now, itemKey, event: event.type, actor: 'department', state: to }];
-        const params: Record<string, string> = { itemName: ITEM_CATALOGUE[itemKey].name };
-
-        switch (event.type) {
-          case 'accept':
-            set[`items.${itemKey}.acceptedAt`] = now;
-            if (!doc.acceptedAt) set.acceptedAt = now; // the 4-working-day clock starts at the first 受理
-            break;
-          case 'reject':
-            set[`items.${itemKey}.rejection`] = { reasons: event.reasons, at: now };
-            timeline[0].note = `${event.reasons.length} 项需更正`;
-            params.reasonCount = String(event.reasons.length);
-            break;
-          case 'complete': {
-            const newborn = openData(doc.data, crypto).newborn as Obj | undefined;
-            const errors = validateOutputs(itemKey, event.outputs, {
-              newbornBirthDate: typeof newborn?.birthDateTime === 'string' ? newborn.birthDateTime : undefined,
-              newbornSex: newborn?.sex as never,
-              now,
-            });
-            if (errors.length) throw validationFailed(errors, '办结结果有误，请核对后重新提交');
-            set[`items.${itemKey}.completedAt`] = now;
-            set[`items.${itemKey}.outputs`] = sealOutputs(event.outputs as Record<string, string>, crypto);
-            // Outputs unlock the items waiting on this one: dispatched in the same atomic update.
-            const unlocked = dispatchReadyItems(items, now, deps.calendar);
-            Object.assign(set, unlocked.set);
-            timeline.push(...unlocked.timeline);
-            break;
-          }
-          case 'ship':
-            set[`items.${itemKey}.shipment`] = { carrier: event.carrier, trackingNumber: event.trackingNumber, at: now };
-            params.carrier = event.carrier;
-            params.trackingNumber = event.trackingNumber;
-            break;
-          case 'ready_for_pickup':
-            set[`items.${itemKey}.pickup`] = {
-              place: event.place,
-              hours: event.hours,
-              ...(event.pickupCode ? { pickupCode: event.pickupCode } : {}),
-              at: now,
-            };
-            params.place = event.place;
-            params.hours = event.hours;
-            break;
-          case 'deliver':
-            set[`items.${itemKey}.deliveredAt`] = now;
-            break;
-        }
-        set.status = deriveApplicationStatus(items);
-        const outbox: OutboxEntry[] = [];
+        const items: Partial<Record<ItemKey, ItemRecord>> = { ...doc!.items, [key]: { ...item, state: to } };
+        const effect = eventEffect({ doc: doc!, itemKey: key, item, event, items, now, crypto, calendar: deps.calendar });
+        const entry: TimelineEntry = { at: now, itemKey: key, event: event.type, actor: 'department', state: to };
+        if (effect.note) entry.note = effect.note;
         const template = NOTICE[to];
-        if (template) {
-          const id = createHash('sha256')
-            .update(`${doc._id}|${template}|${itemKey}|${event.eventId}`)
-            .digest('base64url')
-            .slice(0, 32);
-          outbox.push({
-            id,
-            kind: 'notify',
-            template,
-            itemKey,
-            params,
-            state: 'pending',
-            attempts: 0,
-            nextAt: now,
-            createdAt: now,
-          });
-          set.outboxDue = now;
-        }
-        const ok = await repo.updateIfVersion(
-          doc._id,
-          doc.version,
-          {
-            $set: set,
+        return {
+          update: {
+            $set: { [`items.${key}.state`]: to, updatedAt: now, ...effect.set, status: deriveApplicationStatus(items) },
             $push: {
-              timeline: { $each: timeline },
-              eventLog: { id: event.eventId, itemKey, hash },
-              ...(outbox.length ? { outbox: { $each: outbox } } : {}),
+              timeline: { $each: [entry, ...(effect.timeline ?? [])] },
+              eventLog: { id: event.eventId, itemKey: key, hash },
             },
-            $inc: { version: 1 },
           },
-          { [`items.${itemKey}.state`]: item.state },
-        );
-        if (ok) {
-          const fresh = (await repo.findById(doc._id))!;
-          return { replayed: false, task: taskView(fresh, itemKey, false) };
-        }
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
-      }
-      throw new AppError('CONFLICT', '该申请正在被同时处理，请稍后重试', { headers: { 'Retry-After': '1' } });
+          // Work queues of the departments whose items this change dispatches (completing unlocks the next).
+          queues: queuedDepartments(items),
+          notices: template
+            ? [
+                noticeEntry(
+                  template,
+                  now,
+                  doc!._id,
+                  `${key}|${event.eventId}`,
+                  {
+                    itemName: ITEM_CATALOGUE[key].name,
+                    ...effect.params,
+                  },
+                  key,
+                ),
+              ]
+            : [],
+          result: false,
+        };
+      });
+      return { replayed: out.result, task: taskView(out.doc!, itemKey, false) };
     },
 
     /** Operators: items overdue or due within `withinHours`, grouped by department. */

@@ -1,0 +1,481 @@
+// `npm run bench:scale`: does the embedded database hold a province's volume? Not a test (timings vary by
+// machine); prints a table and the query plans of the hot queries.
+//
+// Seeding: a handful of real applications are made through the API and taken by departments through
+// real events to five stages (just submitted, accepted, birth certificate done, household registration
+// done, finished). The seed then copies those documents with fresh ids and owners, their dates shifted to
+// the day of the copy, and writes what the write path writes beside them (owner slot, newborn claim under
+// a fresh random key, department queue marks). 70 days of applications at an even daily rate: the last 14
+// days live (finished ones included), older ones in the archive, as the archive sweep leaves them. Each
+// size then gets 500 more live applications just submitted, for the department events.
+//
+// At each size (BENCH_SIZES, default 1000,100000), in one run: the raw driver's findOne({_id}) as the
+// reference, GET …/progress, GET /dept/tasks, draft + submit, a department event (accept), the relay
+// draining 1,000 due notices, and the idle CPU of FerretDB + BFF with the relay polling.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Db } from 'mongodb';
+import { loadConfig } from '../../config';
+import type { ApplicationDoc } from '../../bff/src/components/applications/application.model';
+import { createLogger } from '../../bff/src/libraries/logger';
+import { createConnection } from '../../bff/src/libraries/mongo';
+import { createComponents, createServer } from '../../bff/src/server';
+import { ensureFerretdb, startFerretdb } from '../lib/ferretdb.cjs';
+import { departmentToken, idNumber, loginParent, submittedApplication, validApplication } from '../../tests/support/fixtures';
+import { api } from '../../tests/support/test-server';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
+/** A queue page reads 50 applications: fewer requests keep the run short. */
+const TASK_REQUESTS = Number(process.env.BENCH_TASK_REQUESTS ?? 300);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
+const EVENTS = 500;
+const DAYS = 70;
+const LIVE_DAYS = 14;
+const DAY = 86400_000;
+
+type Stage = 'submitted' | 'accepted' | 'birth_done' | 'hukou_done' | 'finished';
+type Result = { rps: number; p50: number; p99: number; failures: number };
+
+/** Runs `total` operations at `connections` at once; latency per operation. */
+async function load(total: number, connections: number, op: (i: number) => Promise<boolean>): Promise<Result> {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = process.hrtime.bigint();
+        const ok = await op(i).catch((err: Error) => {
+          if (process.env.BENCH_DEBUG) fs.appendFileSync('/tmp/bench-debug.log', `${err.stack}\n`);
+          return false;
+        });
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (!ok) failures++;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return { rps: total / seconds, p50: latencies[Math.floor(total * 0.5)], p99: latencies[Math.floor(total * 0.99)], failures };
+}
+
+function httpClient(base: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  return (method: string, p: string, token?: string, body?: unknown, extra: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const req = http.request(`${base}${p}`, {
+        method,
+        agent,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(data ? { 'content-type': 'application/json' } : {}),
+          ...extra,
+        },
+      });
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => {
+          if (process.env.BENCH_DEBUG && (res.statusCode ?? 0) >= 300)
+            fs.appendFileSync('/tmp/bench-debug.log', `${method} ${p} ${res.statusCode} ${text.slice(0, 300)}\n`);
+          resolve({ status: res.statusCode ?? 0, body: text });
+        });
+      });
+      req.on('error', reject);
+      req.end(data);
+    });
+}
+
+const subOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
+
+/** Every Date in a document moved by `delta` ms (a copy made "on another day"). */
+function shiftDates<T>(value: T, delta: number): T {
+  if (value instanceof Date) return new Date(value.getTime() + delta) as T;
+  if (Array.isArray(value)) return value.map((v) => shiftDates(v, delta)) as T;
+  // Plain objects only: sealed values (BSON Binary) and the like are copied as they are.
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shiftDates(v, delta)])) as T;
+  return value;
+}
+
+/** Real applications at each stage, made through the API. */
+async function makeTemplates(base: string, db: Db, drain: () => Promise<unknown>): Promise<Record<Stage, ApplicationDoc>> {
+  const t = {
+    hospital: await departmentToken(base, 'hospital'),
+    police: await departmentToken(base, 'police'),
+    medical_insurance: await departmentToken(base, 'medical_insurance'),
+    social_security: await departmentToken(base, 'social_security'),
+  };
+  const event = async (dept: keyof typeof t, taskId: string, body: Record<string, unknown>) => {
+    const res = await api(base, 'POST', `/api/v1/dept/tasks/${taskId}/events`, {
+      token: t[dept],
+      body: { eventId: `tpl-${randomUUID()}`, ...body },
+    });
+    if (res.status !== 200) throw new Error(`template event ${body.type}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  const stages: Stage[] = ['submitted', 'accepted', 'birth_done', 'hukou_done', 'finished'];
+  const ids: Partial<Record<Stage, string>> = {};
+  for (const [n, stage] of stages.entries()) {
+    const input = validApplication();
+    const { id } = await submittedApplication(base, input);
+    ids[stage] = id;
+    if (n < 1) continue;
+    await event('hospital', `${id}.birth_certificate`, { type: 'accept' });
+    if (n < 2) continue;
+    await event('hospital', `${id}.birth_certificate`, { type: 'complete', outputs: { certificateNumber: 'Q330012345' } });
+    if (n < 3) continue;
+    const chinaDay = new Date(new Date(input.newborn.birthDateTime).getTime() + 8 * 3600_000)
+      .toISOString()
+      .slice(0, 10)
+      .replace(/-/g, '');
+    await event('police', `${id}.hukou_registration`, { type: 'accept' });
+    await event('police', `${id}.hukou_registration`, {
+      type: 'complete',
+      outputs: { newbornIdNumber: idNumber(chinaDay, 'female'), hukouBookletNumber: 'HK20261122001' },
+    });
+    if (n < 4) continue;
+    await event('medical_insurance', `${id}.medical_insurance`, { type: 'accept' });
+    await event('medical_insurance', `${id}.medical_insurance`, {
+      type: 'complete',
+      outputs: { insuranceNumber: 'YB3301000001' },
+    });
+    await event('social_security', `${id}.social_security_card`, { type: 'accept' });
+    await event('social_security', `${id}.social_security_card`, { type: 'complete', outputs: { cardNumber: 'SSC0000000001' } });
+    await event('hospital', `${id}.vaccination_certificate`, { type: 'accept' });
+    await event('hospital', `${id}.vaccination_certificate`, { type: 'complete', outputs: { certificateNumber: 'V330012345' } });
+    await event('hospital', `${id}.vaccination_certificate`, {
+      type: 'ready_for_pickup',
+      place: '杭州市民中心',
+      hours: '工作日 9:00-17:00',
+    });
+    await event('hospital', `${id}.vaccination_certificate`, { type: 'deliver' });
+    for (const [dept, key] of [
+      ['hospital', 'birth_certificate'],
+      ['police', 'hukou_registration'],
+      ['social_security', 'social_security_card'],
+    ] as const) {
+      await event(dept, `${id}.${key}`, { type: 'ship', carrier: 'EMS', trackingNumber: `EMS${key.length}0001` });
+      await event(dept, `${id}.${key}`, { type: 'deliver' });
+    }
+  }
+  await drain(); // every notice delivered: copies carry no pending entries
+  const out = {} as Record<Stage, ApplicationDoc>;
+  for (const stage of stages) out[stage] = (await db.collection<ApplicationDoc>('applications').findOne({ _id: ids[stage]! }))!;
+  if (out.finished.status !== 'completed') throw new Error(`finished template is ${out.finished.status}`);
+  return out;
+}
+
+/** The stage of an application submitted `ageDays` ago (items take up to a working day each). */
+function stageAt(ageDays: number, i: number): Stage {
+  if (ageDays < 1) return i % 2 ? 'submitted' : 'accepted';
+  if (ageDays < 2) return 'birth_done';
+  if (ageDays < 4) return 'hukou_done';
+  return 'finished';
+}
+
+const QUEUED = new Set(['dispatched', 'accepted', 'rejected', 'completed', 'shipped', 'ready_for_pickup']);
+
+/** Copies templates until the database holds `target` applications (live + archived); returns live copies by stage. */
+async function seed(db: Db, templates: Record<Stage, ApplicationDoc>, from: number, target: number, owners: string[]) {
+  const now = Date.now();
+  const perDay = target / DAYS;
+  const batches: Record<string, object[]> = {};
+  const flush = async (collection: string) => {
+    const docs = batches[collection];
+    batches[collection] = [];
+    if (docs?.length) await db.collection(collection).insertMany(docs as never[], { ordered: false });
+  };
+  const put = async (collection: string, doc: object) => {
+    (batches[collection] ??= []).push(doc);
+    if (batches[collection].length >= 500) await flush(collection);
+  };
+  const live: Record<Stage, string[]> = { submitted: [], accepted: [], birth_done: [], hukou_done: [], finished: [] };
+  for (let n = from; n < target; n++) {
+    const ageDays = (target - 1 - n) / perDay; // n = target-1 is newest
+    const stage = stageAt(ageDays, n);
+    const template = templates[stage];
+    const submittedAt = new Date(now - ageDays * DAY);
+    const copy = shiftDates(structuredClone(template), submittedAt.getTime() - template.submittedAt!.getTime());
+    copy._id = randomUUID();
+    copy.ownerId = owners.length && n % 50 === 0 ? owners[(n / 50) % owners.length] : `seed-parent-${copy._id}`;
+    copy.newbornKey = `seed-${randomUUID()}`;
+    const isLive = ageDays < LIVE_DAYS;
+    await put('application_owners', {
+      _id: `${copy.ownerId}:${copy.ownerId.startsWith('seed-') ? 0 : n}`,
+      applicationId: copy._id,
+      createdAt: copy.createdAt,
+    });
+    await put('newborn_claims', { _id: copy.newbornKey, applicationId: copy._id, createdAt: submittedAt });
+    if (!isLive) {
+      await put('applications_archive', {
+        ...copy,
+        version: copy.version + 1,
+        archivedAt: new Date(submittedAt.getTime() + 5 * DAY),
+      });
+      continue;
+    }
+    await put('applications', copy);
+    live[stage].push(copy._id);
+    for (const dept of new Set(
+      Object.values(copy.items)
+        .filter((it) => it && QUEUED.has(it.state) && !(it.state === 'completed' && it.department === 'medical_insurance'))
+        .map((it) => it!.department),
+    ))
+      await put(`task_queue_${dept}`, { _id: copy._id, submittedAt, markedAt: submittedAt });
+  }
+  for (const collection of Object.keys(batches)) await flush(collection);
+  return live;
+}
+
+function cpuTicks(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 per second)
+}
+
+async function main() {
+  ensureFerretdb();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'birth-scale-'));
+  const ferret = await startFerretdb({ dataDir: dir });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: ferret.uri,
+    MONGODB_DB: 'scale',
+    LOG_LEVEL: 'silent',
+    STATIC_DIR: '',
+    RELAY_ENABLED: 'false',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    RATE_LIMIT_PARENT_PER_MINUTE: '100000',
+  });
+  const logger = process.env.BENCH_DEBUG
+    ? createLogger({ level: 'warn', destination: fs.createWriteStream('/tmp/bench-bff.log') })
+    : createLogger({ level: 'silent' });
+  const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
+  const deps = { config, logger, connection };
+  const components = createComponents(deps);
+  const server = http.createServer(createServer(deps, components).callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = httpClient(base);
+  await connection.asPromise();
+  const db = connection.getClient().db(config.MONGODB_DB);
+  const drain = async () => {
+    let delivered = 0;
+    for (;;) {
+      const r = await components.relay.runOnce();
+      delivered += r.delivered;
+      if (!r.delivered && !r.retried && !r.dead) return delivered;
+    }
+  };
+  const rows: Record<string, string | number>[] = [];
+  const summary: Record<number, Record<string, number>> = {};
+  try {
+    process.stdout.write('making template applications through the API…\n');
+    const templates = await makeTemplates(base, db, drain);
+    const parents = await Promise.all(Array.from({ length: 200 }, () => loginParent(base)));
+    const owners = parents.map(subOf);
+    const tokenOf = new Map(owners.map((o, i) => [o, parents[i]]));
+    const hospital = await departmentToken(base, 'hospital');
+    const tokens = await Promise.all(
+      (['hospital', 'police', 'medical_insurance', 'social_security'] as const).map((d) => departmentToken(base, d)),
+    );
+    let seeded = 0;
+    for (const size of SIZES) {
+      const t0 = Date.now();
+      const live = await seed(db, templates, seeded, size - EVENTS, owners);
+      const fresh = await seed(db, { ...templates, accepted: templates.submitted }, 0, EVENTS, []);
+      seeded = size - EVENTS;
+      const liveCount = await db.collection('applications').countDocuments();
+      const archived = await db.collection('applications_archive').countDocuments();
+      process.stdout.write(
+        `\nseeded ${size} (${liveCount} live, ${archived} archived) in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
+      );
+      const liveIds = Object.values(live).flat();
+      const owned = (await db
+        .collection<ApplicationDoc>('applications')
+        .find({ ownerId: { $in: owners } }, { projection: { _id: 1, ownerId: 1 } })
+        .toArray()) as { _id: string; ownerId: string }[];
+      const row = (name: string, r: Result) => {
+        process.stdout.write(`  ${size} ${name}: ${Math.round(r.rps)}/s p99 ${r.p99.toFixed(0)} ms\n`);
+        rows.push({
+          size,
+          case: name,
+          'ops/s': Math.round(r.rps),
+          'p50 ms': +r.p50.toFixed(1),
+          'p99 ms': +r.p99.toFixed(1),
+          failures: r.failures,
+        });
+        (summary[size] ??= {})[name] = r.rps;
+        summary[size][`${name} p99`] = r.p99;
+      };
+      const apps = db.collection<ApplicationDoc>('applications');
+      row(
+        'raw findOne({_id}) (reference)',
+        await load(REQUESTS, CONNECTIONS, async (i) => !!(await apps.findOne({ _id: liveIds[(i * 7919) % liveIds.length] }))),
+      );
+      row(
+        'GET /applications/:id/progress',
+        await load(REQUESTS, CONNECTIONS, async (i) => {
+          const a = owned[i % owned.length];
+          return (await client('GET', `/api/v1/applications/${a._id}/progress`, tokenOf.get(a.ownerId))).status === 200;
+        }),
+      );
+      row(
+        'GET /dept/tasks (default queue, 50)',
+        await load(
+          TASK_REQUESTS,
+          CONNECTIONS,
+          async (i) => (await client('GET', '/api/v1/dept/tasks', tokens[i % tokens.length])).status === 200,
+        ),
+      );
+      const submitters = await Promise.all(Array.from({ length: SUBMITS }, () => loginParent(base)));
+      row(
+        'draft + submit',
+        await load(SUBMITS, Math.min(CONNECTIONS, 20), async (i) => {
+          const draft = await client('POST', '/api/v1/applications', submitters[i], validApplication());
+          if (draft.status !== 201) return false;
+          const id = JSON.parse(draft.body).id as string;
+          return (
+            (
+              await client('POST', `/api/v1/applications/${id}/submit`, submitters[i], undefined, {
+                'idempotency-key': `submit-${id}`,
+              })
+            ).status === 202
+          );
+        }),
+      );
+      const toAccept = fresh.submitted.concat(fresh.accepted);
+      row(
+        'POST dept event (accept)',
+        await load(toAccept.length, CONNECTIONS, async (i) => {
+          const res = await client('POST', `/api/v1/dept/tasks/${toAccept[i]}.birth_certificate/events`, hospital, {
+            eventId: `bench-${randomUUID()}`,
+            type: 'accept',
+          });
+          return res.status === 200;
+        }),
+      );
+      await drain();
+      // 1,000 due notices on live applications (several each when fewer live), queued as the write path queues them.
+      const noticeApps = liveIds.slice(0, 1000);
+      const perApp = Math.ceil(1000 / noticeApps.length);
+      const at = new Date();
+      let notices = 0;
+      for (const id of noticeApps) {
+        const entries = Array.from({ length: Math.min(perApp, 1000 - notices) }, () => ({
+          id: `bench-${randomUUID()}`,
+          kind: 'notify',
+          template: 'application_submitted',
+          params: { itemCount: '5' },
+          state: 'pending',
+          attempts: 0,
+          nextAt: at,
+          createdAt: at,
+        }));
+        if (!entries.length) break;
+        notices += entries.length;
+        await components.applicationsRepo.markOutboxDue(id, at);
+        await apps.updateOne({ _id: id }, { $push: { outbox: { $each: entries } }, $set: { outboxDue: at } } as never);
+      }
+      const d0 = process.hrtime.bigint();
+      const delivered = await drain();
+      const drainS = Number(process.hrtime.bigint() - d0) / 1e9;
+      rows.push({
+        size,
+        case: `relay drains ${delivered} due notices`,
+        'ops/s': Math.round(delivered / drainS),
+        'p50 ms': '',
+        'p99 ms': '',
+        failures: 1000 - delivered,
+      });
+      summary[size].relay = delivered / drainS;
+      // Idle: FerretDB + this process (the BFF, relay polling every RELAY_INTERVAL_MS) for 10 s.
+      components.relay.start(config.RELAY_INTERVAL_MS);
+      const f0 = cpuTicks(ferret.pid);
+      const b0 = process.cpuUsage();
+      const w0 = Date.now();
+      await new Promise((r) => setTimeout(r, 10_000));
+      await components.relay.stop();
+      const wall = (Date.now() - w0) / 1000;
+      const ferretPct = ((cpuTicks(ferret.pid) - f0) / 100 / wall) * 100;
+      const b = process.cpuUsage(b0);
+      const bffPct = ((b.user + b.system) / 1e6 / wall) * 100;
+      rows.push({
+        size,
+        case: 'idle CPU, % of one core (FerretDB + BFF)',
+        'ops/s': `${ferretPct.toFixed(1)} + ${bffPct.toFixed(1)}`,
+        'p50 ms': '',
+        'p99 ms': '',
+        failures: '',
+      });
+      summary[size].idle = ferretPct + bffPct;
+    }
+    console.log(
+      `\n${REQUESTS} requests per read case (${TASK_REQUESTS} for the queue) at ${CONNECTIONS} connections, ${SUBMITS} draft+submits at 20, ${EVENTS} events, loopback; FerretDB ${ferret.uri}`,
+    );
+    console.table(rows);
+    if (SIZES.length > 1) {
+      const [small, large] = [summary[SIZES[0]], summary[SIZES[SIZES.length - 1]]];
+      const ref = large['raw findOne({_id}) (reference)'];
+      console.log(`\ntargets at ${SIZES[SIZES.length - 1]}:`);
+      console.table([
+        {
+          target: 'progress ≥ 70% of raw findOne',
+          value: `${((large['GET /applications/:id/progress'] / ref) * 100).toFixed(0)}%`,
+        },
+        { target: 'progress p99 ≤ 50 ms', value: `${large['GET /applications/:id/progress p99'].toFixed(1)} ms` },
+        { target: 'department queue p99 ≤ 100 ms', value: `${large['GET /dept/tasks (default queue, 50) p99'].toFixed(1)} ms` },
+        { target: '≥ 50 submits/s', value: `${large['draft + submit'].toFixed(0)}/s` },
+        { target: 'idle CPU < 5%', value: `${large.idle.toFixed(1)}%` },
+        ...Object.keys(large)
+          .filter((k) => !k.endsWith('p99') && k !== 'idle')
+          .map((k) => ({ target: `${k}: within 2× of ${SIZES[0]}`, value: `${(small[k] / large[k]).toFixed(2)}× slower` })),
+      ]);
+    }
+    console.log('\nquery plans (FerretDB explain) of the hot queries:');
+    const sample = (await db.collection('applications').findOne({}))!;
+    const plans: [string, string, Record<string, unknown>, Record<string, unknown>?][] = [
+      ['findById / owned read', 'applications', { _id: sample._id }],
+      ['versioned apply', 'applications', { _id: sample._id, version: sample.version, status: 'in_progress' }],
+      ['owner slot', 'application_owners', { _id: `${owners[0]}:0` }],
+      ['version claim', 'application_changes', { _id: `${sample._id}:${sample.version + 1}` }],
+      ['relay lease', 'outbox_leases', { _id: sample._id }],
+      ['relay due-queue (small)', 'outbox_due', { dueAt: { $lte: new Date() } }, { dueAt: 1 }],
+      ['department queue (small)', 'task_queue_hospital', {}],
+    ];
+    for (const [name, collection, filter, sort] of plans) {
+      const res = await db.command({ explain: { find: collection, filter, ...(sort ? { sort } : {}) } });
+      console.log(
+        `${name.padEnd(26)} ${collection}.find(${JSON.stringify(filter)}): ${JSON.stringify(res.queryPlanner?.Plan ?? res.queryPlanner)} pushdown=${res.filterPushdown}`,
+      );
+    }
+    const queueSizes = await Promise.all(
+      ['hospital', 'police', 'medical_insurance', 'social_security'].map(
+        async (d) => `${d} ${await db.collection(`task_queue_${d}`).countDocuments()}`,
+      ),
+    );
+    console.log(
+      `department queue marks: ${queueSizes.join(', ')}; outbox_due: ${await db.collection('outbox_due').countDocuments()}`,
+    );
+  } finally {
+    server.close();
+    await connection.close();
+    await ferret.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
