@@ -60,6 +60,16 @@ export default defineConfig<'webpack5'>(async (merge) => {
     plugins: [],
     defineConstants: {
       API_BASE: JSON.stringify(apiBase(PLATFORM)),
+      // The templates registered in the WeChat / Alipay console; at most 3 per prompt on WeChat.
+      SUBSCRIBE_TEMPLATE_IDS: JSON.stringify(
+        PLATFORM === 'h5'
+          ? []
+          : (process.env.SUBSCRIBE_TEMPLATES ?? '')
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean)
+              .slice(0, 3),
+      ),
     },
     copy: { patterns: [], options: {} },
     framework: 'react',

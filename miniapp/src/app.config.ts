@@ -1,5 +1,11 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/apply/index', 'pages/applications/index', 'pages/progress/index'],
+  pages: ['pages/index/index', 'pages/applications/index', 'pages/progress/index', 'pages/notices/index'],
+  subPackages: [
+    {
+      root: 'form',
+      pages: ['apply/index', 'correct/index', 'rate/index'],
+    },
+  ],
   window: {
     backgroundTextStyle: 'dark',
     navigationBarBackgroundColor: '#1456c8',

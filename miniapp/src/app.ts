@@ -11,7 +11,7 @@ if (process.env.TARO_ENV === 'h5' && typeof document !== 'undefined') {
     const target = event.target as HTMLElement | null;
     if (!target || !target.tagName.startsWith('TARO-')) return;
     const role = target.getAttribute('role');
-    if (role !== 'button' && role !== 'switch') return;
+    if (role !== 'button' && role !== 'switch' && role !== 'checkbox' && role !== 'radio') return;
     event.preventDefault();
     target.click();
   });

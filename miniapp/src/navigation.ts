@@ -4,9 +4,14 @@ import Taro from '@tarojs/taro';
 
 export const ROUTES = {
   home: '/pages/index/index',
-  apply: '/pages/apply/index',
   applications: '/pages/applications/index',
   progress: '/pages/progress/index',
+  notices: '/pages/notices/index',
+  // The form, the correction and the rating screens live in a subpackage, so the mini programs' main
+  // package stays small and opens fast.
+  apply: '/form/apply/index',
+  correct: '/form/correct/index',
+  rate: '/form/rate/index',
 } as const;
 
 function withQuery(path: string, query: Record<string, string | undefined>): string {
@@ -17,9 +22,28 @@ function withQuery(path: string, query: Record<string, string | undefined>): str
   return search ? `${path}?${search}` : path;
 }
 
-/** The form: a new application, a draft to continue (`id`), or a rejected item to correct (`id` + `item`). */
-export function openApply(query: { id?: string; item?: string } = {}): void {
+/** The form: a new application, or a draft to continue (`id`). */
+export function openApply(query: { id?: string } = {}): void {
   void Taro.navigateTo({ url: withQuery(ROUTES.apply, query) });
+}
+
+/** The correction screen of one rejected item. */
+export function openCorrection(applicationId: string, itemKey: string): void {
+  void Taro.navigateTo({ url: withQuery(ROUTES.correct, { id: applicationId, item: itemKey }) });
+}
+
+/** 好差评 of one application at a stage (`accepted` or `completed`). */
+export function openRating(applicationId: string, stage?: string): void {
+  void Taro.navigateTo({ url: withQuery(ROUTES.rate, { id: applicationId, stage }) });
+}
+
+export function openNotices(): void {
+  void Taro.navigateTo({ url: ROUTES.notices });
+}
+
+/** Replaces the current page (the form after submit → its progress). */
+export function replaceWithProgress(applicationId: string, query: Record<string, string> = {}): void {
+  void Taro.redirectTo({ url: withQuery(ROUTES.progress, { id: applicationId, ...query }) });
 }
 
 export function openApplications(): void {

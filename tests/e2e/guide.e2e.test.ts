@@ -1,5 +1,8 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import { artifact, h5AppUnderTest } from '../support/browser';
+import { axeViolations } from '../support/h5';
 
 jest.setTimeout(30_000);
 
@@ -29,6 +32,7 @@ describe('the H5 app served by the BFF', () => {
     }
     expect(text).toMatch(/出生[“"]一件事[”"]联办/);
     await page.screenshot({ path: artifact('guide.png') });
+    expect(await axeViolations(page)).toEqual([]);
     expect(fs.statSync(artifact('guide.png')).size).toBeGreaterThan(10_000);
     expect(outside).toEqual([]); // nothing fetched from outside loopback
   });
@@ -48,6 +52,7 @@ describe('the H5 app served by the BFF', () => {
     await page.locator('.app-page.elder-mode').first().waitFor();
     expect(await bodySize()).toBeGreaterThanOrEqual(before + 2);
     await page.screenshot({ path: artifact('guide-elder.png') });
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   test('when a deep link or unknown page path is opened, then the app shell answers, while a missing asset is a 404', async () => {
@@ -56,5 +61,27 @@ describe('the H5 app served by the BFF', () => {
     expect(await deep.text()).toContain('<div id="app"');
     expect((await fetch(`${app.server.url}/js/missing-file.js`)).status).toBe(404);
     expect((await fetch(`${app.server.url}/api/v1/unknown`)).headers.get('content-type')).toContain('problem+json');
+  });
+
+  test('when a phone asks for the app, then index.html shows a skeleton at once and the scripts come brotli-compressed and cached for good', async () => {
+    const html = await (await fetch(`${app.server.url}/`)).text();
+    expect(html).toContain('正在打开，请稍候');
+    const script = /src="\/?(js\/app\.[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const raw = await new Promise<{ headers: http.IncomingHttpHeaders; bytes: number }>((resolve, reject) => {
+      http
+        .get(`${app.server.url}/${script}`, { headers: { 'Accept-Encoding': 'br, gzip' } }, (res) => {
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          res.on('end', () => resolve({ headers: res.headers, bytes }));
+        })
+        .on('error', reject);
+    });
+    expect(raw.headers['content-encoding']).toBe('br');
+    expect(raw.headers['content-type']).toContain('javascript');
+    expect(raw.headers['cache-control']).toContain('immutable');
+    const plain = fs.statSync(path.join(__dirname, '..', '..', 'miniapp', 'dist', 'h5', script as string)).size;
+    expect(raw.bytes).toBeLessThan(plain / 2);
+    expect((await fetch(`${app.server.url}/`)).headers.get('cache-control')).toBe('no-cache');
   });
 });

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { formatDeadline } from '../../miniapp/src/utils/format';
 import { artifact, h5AppUnderTest } from '../support/browser';
 import { departmentToken, loginParent, submittedApplication, validApplication } from '../support/fixtures';
+import { axeViolations } from '../support/h5';
 import { api } from '../support/test-server';
 
 /** Where the app keeps this device's dev-login code (Taro's H5 storage wraps values as {"data": …}). */
@@ -76,7 +77,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     const empty = page.locator('.empty');
     expect(await empty.innerText()).toContain('开始办理');
     await empty.locator('taro-button-core', { hasText: '开始办理' }).click();
-    await page.getByRole('heading', { level: 1, name: '填写申请' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: '宝宝信息' }).waitFor();
     await page.close();
   });
 
@@ -107,8 +108,9 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     await page.locator('taro-button-core', { hasText: '我的申请' }).click();
     const card = page.locator('.app-card', { hasText: input.newborn.name });
     await card.waitFor();
-    expect(await card.innerText()).toContain('需补正材料');
+    expect(await card.innerText()).toContain('有事项退回');
     await settled(page);
+    expect(await axeViolations(page)).toEqual([]);
     await card.click();
     await page.getByRole('heading', { level: 1, name: '办理进度' }).waitFor();
     await page.getByText('总体进度').waitFor();
@@ -120,7 +122,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     const expectedStates: Record<string, string> = {
       出生医学证明: '已办结',
       预防接种证: '已推送至办理部门',
-      出生户口登记: '不予受理，需补正',
+      出生户口登记: '已退回',
       城乡居民参保登记: '等待前一事项办结',
       社会保障卡申领: '等待前一事项办结',
     };
@@ -154,6 +156,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     }
 
     await screenshotWholePage(page, 'progress.png');
+    expect(await axeViolations(page)).toEqual([]);
 
     // Elder mode on this page: larger type, and the screenshot a grandparent would see.
     const bodySize = () =>
@@ -164,6 +167,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     expect(await bodySize()).toBeGreaterThanOrEqual(before + 2);
     for (const reason of REASONS) expect(await box.getByText(reason.message).isVisible()).toBe(true);
     await screenshotWholePage(page, 'progress-elder.png');
+    expect(await axeViolations(page)).toEqual([]);
 
     // While the page is open, the hospital accepts the vaccination certificate: it shows up on its own.
     await event(hospital, `${id}.vaccination_certificate`, { eventId: `${id}-vc-accept`, type: 'accept' });
@@ -176,11 +180,17 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
       { timeout: 15_000 },
     );
 
-    // 去更正 leads to the form page, which says honestly that correcting online is not ready yet.
+    // 去更正 opens the correction screen: every reason, and only the two fields they point at.
     await box.locator('taro-button-core', { hasText: '去更正' }).click();
-    await page.getByRole('heading', { level: 2, name: '更正“出生户口登记”' }).waitFor();
-    expect(await page.locator('.app-page.apply').innerText()).toContain('在线更正功能还在开发中');
+    const correct = page.locator('.app-page.correct');
+    await correct.getByRole('heading', { level: 1, name: '更正信息' }).waitFor();
+    await correct.getByText('落户地派出所退回了“出生户口登记”，共 2 处').waitFor();
     expect(page.url()).toContain('item=hukou_registration');
+    for (const reason of REASONS) expect(await correct.getByText(reason.message).isVisible()).toBe(true);
+    expect(await correct.getByLabel('户籍地址', { exact: true }).inputValue()).toBe(input.household.householdAddress);
+    expect(await correct.getByRole('radiogroup').count()).toBe(1); // 与户主关系
+    for (const other of ['宝宝姓名', '母亲姓名', '父亲身份证号码', '户主姓名'])
+      expect(await correct.getByText(other).count()).toBe(0);
 
     // The progress page is hidden now: it stops asking the BFF (it polls only while shown).
     const polls: string[] = [];
@@ -189,6 +199,20 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
     });
     await page.waitForTimeout(11_000);
     expect(polls).toEqual([]);
+
+    // Correct both, resubmit: that item alone goes back to the police, the others stay as they were.
+    await correct.getByLabel('户籍地址', { exact: true }).fill('浙江省杭州市西湖区文三路100号3幢201室（户口簿首页）');
+    await correct.getByRole('radio', { name: '孙女', exact: true }).click();
+    await settled(page);
+    await screenshotWholePage(page, 'correct.png');
+    expect(await axeViolations(page)).toEqual([]);
+    await correct.locator('taro-button-core', { hasText: '重新提交' }).click();
+    await page.getByText('“出生户口登记”已重新提交').waitFor({ timeout: 20_000 });
+    const after = (await api(app.server.url, 'GET', `/api/v1/applications/${id}`, { token })).body;
+    expect(after.data.household.relationshipToHead).toBe('孙女');
+    expect(after.data.household.householdAddress).toContain('户口簿首页');
+    expect(after.items.find((i: { key: string }) => i.key === 'hukou_registration').state).toBe('dispatched');
+    expect(after.items.find((i: { key: string }) => i.key === 'birth_certificate').state).toBe('completed');
 
     expect(outside).toEqual([]);
     await page.close();

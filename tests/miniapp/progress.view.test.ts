@@ -1,6 +1,13 @@
 // The pure rules behind 办理进度: each item's steps, the timeline in Chinese newest first, field names.
 import type { ProgressItem, TimelineEntry } from '../../miniapp/src/services/types';
-import { describeTimelineEntry, fieldLabel, itemSteps, timelineNewestFirst } from '../../miniapp/src/utils/progress';
+import {
+  describeTimelineEntry,
+  fieldLabel,
+  itemStateLabel,
+  itemSteps,
+  statusLabel,
+  timelineNewestFirst,
+} from '../../miniapp/src/utils/progress';
 
 const item = (over: Partial<ProgressItem>): ProgressItem => ({
   key: 'birth_certificate',
@@ -98,5 +105,24 @@ describe('fieldLabel', () => {
     expect(fieldLabel('delivery.birth_certificate.addressDetail')).toBe('领取方式');
     expect(fieldLabel('something.else')).toBeUndefined();
     expect(fieldLabel(undefined)).toBeUndefined();
+  });
+});
+
+describe('one word for each state', () => {
+  test('When an item is rejected, then it reads 已退回 and its application 有事项退回, never 需补正 or 不予受理', () => {
+    expect(itemStateLabel(item({ state: 'rejected', stateLabel: '不予受理，需补正' }))).toBe('已退回');
+    expect(statusLabel('needs_correction', '需补正材料')).toBe('有事项退回');
+  });
+
+  test('When a document was collected at the window, then it reads 已领取, and a mailed one 已送达', () => {
+    const pickup = { place: '市民中心', hours: '9-17' };
+    expect(itemStateLabel(item({ state: 'delivered', stateLabel: '已送达', pickup }))).toBe('已领取');
+    expect(itemStateLabel(item({ state: 'delivered', stateLabel: '已送达' }))).toBe('已送达');
+    const line = describeTimelineEntry(
+      { at: '2026-11-30T01:00:00Z', itemKey: 'birth_certificate', event: 'deliver', actor: 'department' },
+      0,
+      new Set(['birth_certificate']),
+    );
+    expect(line.action).toBe('已领取');
   });
 });

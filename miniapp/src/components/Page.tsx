@@ -10,5 +10,11 @@ export interface PageProps {
 export function Page({ className, children }: PropsWithChildren<PageProps>) {
   const elder = useElderMode();
   const classes = ['app-page', elder ? ELDER_CLASS : '', className ?? ''].filter(Boolean).join(' ');
-  return <View className={classes}>{children}</View>;
+  // On H5 the page is the document's one main landmark, so every piece of content sits in a region.
+  const landmark = process.env.TARO_ENV === 'h5' ? ({ role: 'main' } as object) : {};
+  return (
+    <View className={classes} {...landmark}>
+      {children}
+    </View>
+  );
 }

@@ -1,6 +1,15 @@
 import type { Guide } from '@birth/shared';
 import { request } from './http';
-import type { ApplicationSummary, LoginRequest, Notice, Progress, Tokens } from './types';
+import type {
+  ApplicationSummary,
+  ApplicationView,
+  LoginRequest,
+  Notice,
+  Progress,
+  RatingInput,
+  RatingsView,
+  Tokens,
+} from './types';
 
 // Every BFF path the app calls is written here and nowhere else.
 
@@ -40,4 +49,98 @@ export async function getProgress(applicationId: string): Promise<Progress> {
 export async function listNotifications(): Promise<Notice[]> {
   const { data } = await request<{ notifications: Notice[] }>({ path: '/notifications' });
   return data.notifications ?? [];
+}
+
+/** A draft or submitted application (personal identifiers masked) with its version tag for If-Match. */
+export interface Versioned<T> {
+  data: T;
+  etag: string;
+}
+
+function etagOf(headers: Record<string, unknown>, fallbackVersion?: number): string {
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === 'etag' && value) return String(value);
+  return fallbackVersion !== undefined ? `"v${fallbackVersion}"` : '';
+}
+
+/** Creates a draft with what the parent filled in so far. */
+export async function createApplication(input: Record<string, unknown>): Promise<Versioned<ApplicationView>> {
+  const res = await request<ApplicationView>({ method: 'POST', path: '/applications', body: input });
+  return { data: res.data, etag: etagOf(res.headers, res.data.version) };
+}
+
+export async function getApplication(applicationId: string): Promise<Versioned<ApplicationView>> {
+  const res = await request<ApplicationView>({ path: `/applications/${segment(applicationId)}` });
+  return { data: res.data, etag: etagOf(res.headers, res.data.version) };
+}
+
+/** Saves changes to a draft; a stale `etag` (changed on another device) is a 409. */
+export async function patchApplication(
+  applicationId: string,
+  etag: string,
+  changes: Record<string, unknown>,
+): Promise<Versioned<ApplicationView>> {
+  const res = await request<ApplicationView>({
+    method: 'PATCH',
+    path: `/applications/${segment(applicationId)}`,
+    body: changes,
+    headers: { 'If-Match': etag },
+  });
+  return { data: res.data, etag: etagOf(res.headers, res.data.version) };
+}
+
+/** Submits a draft; the same key makes a repeated tap or a retry answer once. */
+export async function submitApplication(applicationId: string, idempotencyKey: string): Promise<ApplicationView> {
+  const { data } = await request<ApplicationView>({
+    method: 'POST',
+    path: `/applications/${segment(applicationId)}/submit`,
+    headers: { 'Idempotency-Key': idempotencyKey },
+    timeoutMs: 30000,
+  });
+  return data;
+}
+
+/** Sends the corrections of one rejected item and resubmits that item alone. */
+export async function resubmitItem(
+  applicationId: string,
+  itemKey: string,
+  body: { corrections: Record<string, unknown>; note?: string },
+  idempotencyKey: string,
+): Promise<ApplicationView> {
+  const { data } = await request<ApplicationView>({
+    method: 'POST',
+    path: `/applications/${segment(applicationId)}/items/${segment(itemKey)}/resubmit`,
+    body,
+    headers: { 'Idempotency-Key': idempotencyKey },
+    timeoutMs: 30000,
+  });
+  return data;
+}
+
+/** Where an ID photo is uploaded (multipart, sent by Taro.uploadFile rather than request()). */
+export function attachmentsPath(applicationId: string): string {
+  return `/applications/${segment(applicationId)}/attachments`;
+}
+
+/** The parent's ratings of one application, with any rectification feedback. */
+export async function getRatings(applicationId: string): Promise<RatingsView> {
+  const { data } = await request<RatingsView>({ path: `/applications/${segment(applicationId)}/ratings` });
+  return data;
+}
+
+export async function postRating(applicationId: string, input: RatingInput, idempotencyKey: string): Promise<unknown> {
+  const { data } = await request<unknown>({
+    method: 'POST',
+    path: `/applications/${segment(applicationId)}/ratings`,
+    body: input,
+    headers: { 'Idempotency-Key': idempotencyKey },
+  });
+  return data;
+}
+
+/** Records what the parent answered to a subscribe-message prompt, per template. */
+export async function postSubscriptions(input: {
+  platform: 'wechat' | 'alipay';
+  results: Record<string, 'accept' | 'reject' | 'ban' | string>;
+}): Promise<void> {
+  await request<unknown>({ method: 'POST', path: '/subscriptions', body: input });
 }

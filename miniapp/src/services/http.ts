@@ -257,3 +257,68 @@ async function send<T>(options: RequestOptions): Promise<ApiResponse<T>> {
   if (response.statusCode === 401) forgetRefused();
   throw toApiError(response.statusCode, data, headersOut);
 }
+
+export interface UploadOptions {
+  /** Path under /api/v1. */
+  path: string;
+  filePath: string;
+  /** The multipart field of the file. */
+  name: string;
+  fileName?: string;
+  formData?: Record<string, string>;
+  /** 0–100 as the bytes leave. */
+  onProgress?: (percent: number) => void;
+}
+
+/**
+ * One multipart upload (an ID photo) through Taro.uploadFile, with the same session handling and the
+ * same ApiError as request(): waits for the session, renews the token once after a 401.
+ */
+export async function upload<T>(options: UploadOptions): Promise<ApiResponse<T>> {
+  const handler = sessionHandler;
+  if (handler) await handler.ensure();
+  const sentToken = getAccessToken();
+  try {
+    return await sendUpload<T>(options);
+  } catch (error: unknown) {
+    if (!handler || !(error instanceof ApiError) || error.status !== 401) throw error;
+    await handler.renew(sentToken);
+    return sendUpload<T>(options);
+  }
+}
+
+function sendUpload<T>(options: UploadOptions): Promise<ApiResponse<T>> {
+  return new Promise((resolve, reject) => {
+    const task = Taro.uploadFile({
+      url: apiUrl(options.path),
+      filePath: options.filePath,
+      name: options.name,
+      // H5 needs a file name for the multipart part; mini programs ignore it.
+      ...(options.fileName ? { fileName: options.fileName } : {}),
+      formData: options.formData,
+      header: baseHeaders(true),
+      timeout: 60000,
+      success: (res) => {
+        const data = parseBody(res.data);
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          resolve({
+            status: res.statusCode,
+            data: data as T,
+            headers: (res as { header?: Record<string, unknown> }).header ?? {},
+          });
+        } else {
+          if (res.statusCode === 401) clearAccessToken();
+          reject(toApiError(res.statusCode, data));
+        }
+      },
+      fail: (failure: unknown) => {
+        if (isRecord(failure) && typeof failure.statusCode === 'number' && failure.statusCode >= 400) {
+          reject(toApiError(failure.statusCode, parseBody(failure.data)));
+          return;
+        }
+        reject(new ApiError({ status: 0, code: 'NETWORK_ERROR', message: NETWORK_MESSAGE }));
+      },
+    } as Taro.uploadFile.Option);
+    task?.onProgressUpdate?.((p) => options.onProgress?.(p.progress));
+  });
+}

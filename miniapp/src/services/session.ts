@@ -11,6 +11,7 @@ import {
   setTokens,
   type SessionHandler,
 } from './http';
+import { randomHex } from '../utils/ids';
 
 /**
  * The parent's session. The app logs in once per start with what its platform gives it:
@@ -31,14 +32,6 @@ const EXPIRY_MARGIN_MS = 30_000;
 interface Credential {
   platform: LoginPlatform;
   code: string;
-}
-
-function randomHex(bytes: number): string {
-  const cryptoApi = (globalThis as { crypto?: { getRandomValues?: (array: Uint8Array) => Uint8Array } }).crypto;
-  const array = new Uint8Array(bytes);
-  if (cryptoApi?.getRandomValues) cryptoApi.getRandomValues(array);
-  else for (let i = 0; i < bytes; i++) array[i] = Math.floor(Math.random() * 256);
-  return Array.from(array, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function readString(key: string): string | undefined {

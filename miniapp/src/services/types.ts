@@ -88,3 +88,52 @@ export interface Notice {
   body: string;
   createdAt: string;
 }
+
+/** GET /applications/:id: the application as entered (identifiers masked) and its items. */
+export interface ApplicationView {
+  id: string;
+  status: ApplicationStatus;
+  statusLabel: string;
+  version: number;
+  data: Record<string, unknown>;
+  items: ProgressItem[];
+  submittedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** POST /applications/:id/ratings: a stage rating, or the one 追评 (`stage: 'follow_up'`, `of` the stage). */
+export interface RatingInput {
+  stage: 'accepted' | 'completed' | 'follow_up';
+  of?: 'accepted' | 'completed';
+  level: string;
+  tags: string[];
+  comment?: string;
+}
+
+export interface RatingBody {
+  id?: string;
+  level: string;
+  levelLabel?: string;
+  bad?: boolean;
+  tags?: { code: string; label: string }[];
+  comment?: string | null;
+  createdAt?: string;
+}
+
+export interface RatingStageView {
+  stage: 'accepted' | 'completed';
+  stageLabel?: string;
+  reached: boolean;
+  rated: boolean;
+  rating: RatingBody | null;
+  cases: { departmentName: string; statusLabel?: string; feedback: { message: string; at?: string } | null }[];
+  followUp: RatingBody | null;
+  canFollowUp: boolean;
+}
+
+/** GET /applications/:id/ratings. */
+export interface RatingsView {
+  applicationId?: string;
+  stages: RatingStageView[];
+}

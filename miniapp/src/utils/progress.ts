@@ -26,11 +26,12 @@ export interface ItemSteps {
  * waiting for now). A rejected item shows its 受理 step as 退回, in red, and nothing after it.
  */
 export function itemSteps(item: Pick<ProgressItem, 'key' | 'state' | 'stateLabel' | 'shipment' | 'pickup'>): ItemSteps {
+  const label = itemStateLabel(item);
   const physical = isItemKey(item.key) ? ITEM_CATALOGUE[item.key].physical : true;
   // The progress answer does not say whether the parents chose mail or pickup, so until the department
   // ships or calls for pickup the step is the neutral 发证.
   const handOver = item.pickup ? '领取' : item.shipment ? '寄出' : '发证';
-  const labels = physical ? ['推送', '受理', '办结', handOver, '送达'] : ['推送', '受理', '办结'];
+  const labels = physical ? ['推送', '受理', '办结', handOver, item.pickup ? '领到' : '送达'] : ['推送', '受理', '办结'];
   // Index of the last step that happened (-1: none yet).
   const happened: Record<ItemState, number> = {
     waiting: -1,
@@ -50,8 +51,25 @@ export function itemSteps(item: Pick<ProgressItem, 'key' | 'state' | 'stateLabel
     if (!rejected && item.state !== 'waiting' && index === last + 1) return { label, status: 'current' };
     return { label, status: 'todo' };
   });
-  const summary = last < 0 ? `尚未开始：${item.stateLabel}` : `共${labels.length}步，已完成${last + 1}步：${item.stateLabel}`;
+  const summary = last < 0 ? `尚未开始：${label}` : `共${labels.length}步，已完成${last + 1}步：${label}`;
   return { steps, summary };
+}
+
+// One word for a rejected item everywhere in the app: 退回 (the state), and 更正 only as what the parent
+// does about it. The BFF's labels (需补正材料, 不予受理，需补正) are replaced here for display.
+
+/** An item's state in the app's words; a document collected at the window reads 已领取, not 已送达. */
+export function itemStateLabel(item: Pick<ProgressItem, 'state' | 'stateLabel' | 'pickup'>): string {
+  if (item.state === 'rejected') return '已退回';
+  if (item.state === 'delivered') return item.pickup ? '已领取' : '已送达';
+  return item.stateLabel;
+}
+
+/** An application's status in the app's words. */
+export function statusLabel(status: ApplicationStatus, fallback: string): string {
+  if (status === 'needs_correction') return '有事项退回';
+  if (status === 'draft') return '草稿，未提交';
+  return fallback;
 }
 
 export function itemTone(state: ItemState): Tone {
@@ -95,7 +113,7 @@ export function waitingFor(key: ItemKey): string {
 
 const OUTPUT_LABELS: Record<string, string> = {
   certificateNumber: '证件编号',
-  newbornIdNumber: '宝宝的身份证号',
+  newbornIdNumber: '宝宝身份证号',
   hukouBookletNumber: '户口簿编号',
   insuranceNumber: '参保编号',
   cardNumber: '社保卡号',
@@ -125,7 +143,7 @@ export interface TimelineLine {
 }
 
 /** One timeline entry in plain Chinese. */
-export function describeTimelineEntry(entry: TimelineEntry, index = 0): TimelineLine {
+export function describeTimelineEntry(entry: TimelineEntry, index = 0, pickedUp: ReadonlySet<string> = new Set()): TimelineLine {
   const department = departmentOf(entry);
   let action: string;
   let detail: string | undefined;
@@ -162,7 +180,7 @@ export function describeTimelineEntry(entry: TimelineEntry, index = 0): Timeline
       tone = 'action';
       break;
     case 'deliver':
-      action = '已送达';
+      action = entry.itemKey && pickedUp.has(entry.itemKey) ? '已领取' : '已送达';
       tone = 'success';
       break;
     case 'withdraw':
@@ -177,11 +195,14 @@ export function describeTimelineEntry(entry: TimelineEntry, index = 0): Timeline
 }
 
 /** The timeline newest first; entries at the same instant keep the reverse of their stored order. */
-export function timelineNewestFirst(entries: readonly TimelineEntry[]): TimelineLine[] {
+export function timelineNewestFirst(
+  entries: readonly TimelineEntry[],
+  pickedUp: ReadonlySet<string> = new Set(),
+): TimelineLine[] {
   return entries
     .map((entry, index) => ({ entry, index, time: Date.parse(entry.at) || 0 }))
     .sort((a, b) => (b.time === a.time ? b.index - a.index : b.time - a.time))
-    .map(({ entry, index }) => describeTimelineEntry(entry, index));
+    .map(({ entry, index }) => describeTimelineEntry(entry, index, pickedUp));
 }
 
 const FIELD_LABELS: Record<string, string> = {

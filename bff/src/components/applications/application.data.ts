@@ -55,6 +55,16 @@ export function mergePatch(base: Obj, patch: Obj): Obj {
   return out;
 }
 
+/** A patch without its removals (`null`), i.e. only what it sets, for checking those values. */
+export function withoutNulls(patch: Obj): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) continue;
+    out[k] = isObj(v) ? withoutNulls(v) : v;
+  }
+  return out;
+}
+
 /** Picks the given dotted paths (whole sub-objects allowed) from an object. */
 export function pick(data: Obj, paths: readonly string[]): Obj {
   const out: Obj = {};

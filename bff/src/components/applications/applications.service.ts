@@ -23,7 +23,7 @@ import {
 import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound, validationFailed, type FieldError } from '../../libraries/errors';
 import type { ApplicationDoc, ItemRecord, NewbornClaimDoc } from './application.model';
-import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData } from './application.data';
+import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData, withoutNulls } from './application.data';
 import { dispatchReadyItems, queuedDepartments } from './application.dispatch';
 import { noticeEntry } from './application.notices';
 import { NEWBORN_CLAIM_LEASE_MS, type ApplicationsRepository } from './applications.repository';
@@ -261,7 +261,8 @@ export function createApplicationsService(deps: ApplicationsDeps) {
 
     async updateDraft(ownerId: string, id: string, ifMatch: string | undefined, patch: Obj) {
       if (!ifMatch) throw new AppError('PRECONDITION_REQUIRED', '请带上 If-Match（上次读取时的 ETag）以免覆盖他人的修改');
-      checkDraft(patch);
+      // `null` removes a field (mergePatch): check what the patch sets here, the merged draft as a whole below.
+      checkDraft(withoutNulls(patch));
       const { doc } = await repo.change(id, (d) => {
         if (!d || d.ownerId !== ownerId || d.status === 'withdrawn') throw notFound('该申请');
         if (d.status !== 'draft') throw new AppError('CONFLICT', '申请已提交，不能再修改草稿；如被退回，请按提示更正该事项');

@@ -49,11 +49,11 @@ export function renderDevInbox(messages: DevInboxDoc[]): string {
   const rows = messages
     .map(
       (m) => `<tr>
-  <td>${escapeHtml(chinaTime(m.createdAt))}</td>
-  <td>${escapeHtml(CHANNEL_LABELS[m.channel] ?? m.channel)}</td>
-  <td>${escapeHtml(m.recipient)}</td>
-  <td><code>${escapeHtml(m.template)}</code></td>
-  <td>${escapeHtml(m.text)}</td>
+  <td data-label="时间">${escapeHtml(chinaTime(m.createdAt))}</td>
+  <td data-label="渠道">${escapeHtml(CHANNEL_LABELS[m.channel] ?? m.channel)}</td>
+  <td data-label="收件人">${escapeHtml(m.recipient)}</td>
+  <td data-label="模板"><code>${escapeHtml(m.template)}</code></td>
+  <td data-label="内容">${escapeHtml(m.text)}</td>
 </tr>`,
     )
     .join('\n');
@@ -73,6 +73,15 @@ th { background: #f2f3f5; font-weight: 600; white-space: nowrap; }
 td:nth-child(1), td:nth-child(2), td:nth-child(3) { white-space: nowrap; }
 code { font-size: 13px; color: #4e5969; }
 .empty { padding: 24px 0; color: #86909c; }
+/* Phone width: each message becomes a card, each cell a labelled line. */
+@media (max-width: 640px) {
+  body { margin: 12px; }
+  thead { display: none; }
+  table, tbody, tr, td { display: block; width: auto; }
+  tr { border: 1px solid #e5e6eb; border-radius: 8px; margin-bottom: 12px; padding: 6px 0; }
+  td { border: none; padding: 4px 12px; white-space: normal !important; word-break: break-word; }
+  td::before { content: attr(data-label) "："; color: #4e5969; font-weight: 600; }
+}
 </style>
 </head>
 <body>

@@ -20,10 +20,14 @@ export function webApp(staticDir: string): Middleware {
     const exists = fs.existsSync(path.join(root, file)) && !file.split('/').some((seg) => seg.startsWith('.'));
     const target = exists ? file : 'index.html';
     if (!exists && path.extname(ctx.path)) return next(); // a missing asset is a 404, not the page
+    // The build ships .br/.gz copies (scripts/compress-h5.mjs); koa-send picks the one the browser accepts.
+    ctx.vary('Accept-Encoding');
     await send(ctx, target, {
       root,
+      brotli: true,
+      gzip: true,
       setHeaders: (res, p) => {
-        res.setHeader('Cache-Control', p.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+        res.setHeader('Cache-Control', /index\.html(\.br|\.gz)?$/.test(p) ? 'no-cache' : 'public, max-age=31536000, immutable');
       },
     });
   };

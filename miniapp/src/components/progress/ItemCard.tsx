@@ -6,7 +6,7 @@ import { Chip } from '../Chip';
 import { Heading } from '../Heading';
 import type { ProgressItem } from '../../services/types';
 import { formatChinaDateTime, formatDeadline } from '../../utils/format';
-import { itemSteps, itemTone, outputRows, waitingFor } from '../../utils/progress';
+import { itemStateLabel, itemSteps, itemTone, outputRows, waitingFor } from '../../utils/progress';
 import { RejectionBox } from './RejectionBox';
 import { StepBar } from './StepBar';
 import './progress.css';
@@ -36,7 +36,7 @@ export function ItemCard({ item, onCorrect }: ItemCardProps) {
         <Heading level={3} className="item-card-name">
           {item.name}
         </Heading>
-        <Chip tone={itemTone(item.state)} label={item.stateLabel} />
+        <Chip tone={itemTone(item.state)} label={itemStateLabel(item)} />
       </View>
       <Text className="item-card-dept">办理部门：{item.departmentName}</Text>
 
@@ -72,7 +72,7 @@ export function ItemCard({ item, onCorrect }: ItemCardProps) {
 
       {item.shipment ? (
         <View className="delivery-box">
-          <Text className="delivery-title">{item.state === 'delivered' ? '已送达' : '证件已寄出'}</Text>
+          <Text className="delivery-title">{item.state === 'delivered' ? '已送达，已签收' : '证件已寄出'}</Text>
           <Text className="delivery-line">快递公司：{item.shipment.carrier}</Text>
           <Text className="delivery-line">
             快递单号：<Text className="delivery-strong">{item.shipment.trackingNumber}</Text>

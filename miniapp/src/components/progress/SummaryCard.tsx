@@ -4,7 +4,7 @@ import { Chip } from '../Chip';
 import { Heading } from '../Heading';
 import type { Progress } from '../../services/types';
 import { formatChinaDateTime, formatDeadline } from '../../utils/format';
-import { statusTone } from '../../utils/progress';
+import { statusLabel, statusTone } from '../../utils/progress';
 import './progress.css';
 
 /** The application as a whole: status, the 4-working-day promise, and where the clock stands. */
@@ -19,7 +19,11 @@ export function SummaryCard({ progress }: { progress: Progress }) {
         <Heading level={2} className="summary-title">
           总体进度
         </Heading>
-        <Chip tone={statusTone(progress.status)} label={progress.statusLabel} className="summary-chip" />
+        <Chip
+          tone={statusTone(progress.status)}
+          label={statusLabel(progress.status, progress.statusLabel)}
+          className="summary-chip"
+        />
       </View>
 
       <View className="summary-promise">
@@ -32,7 +36,7 @@ export function SummaryCard({ progress }: { progress: Progress }) {
       {!done && progress.predictedCompletionAt ? (
         <KeyValue label="预计办结" value={formatDeadline(progress.predictedCompletionAt)} />
       ) : null}
-      {accepted ? (
+      {accepted && !done ? (
         <KeyValue label="已用时间">
           <Text>
             已用 {progress.workingDaysElapsed} 个工作日，共 {limit} 个
@@ -44,8 +48,9 @@ export function SummaryCard({ progress }: { progress: Progress }) {
           </View>
         </KeyValue>
       ) : null}
+      {done ? <Text className="summary-note">全部事项已办结。</Text> : null}
       {progress.status === 'needs_correction' ? (
-        <Text className="summary-note">被退回的事项在您更正之前不计入办理时间。</Text>
+        <Text className="summary-note">退回的事项在您更正之前不计入办理时间。</Text>
       ) : null}
       {progress.calendarCovered === false ? (
         <Text className="summary-note">今年的节假日安排尚未公布，日期暂按周一至周五计算。</Text>

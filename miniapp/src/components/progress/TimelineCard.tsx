@@ -6,8 +6,8 @@ import { timelineNewestFirst } from '../../utils/progress';
 import './progress.css';
 
 /** Everything that happened, newest first, in plain Chinese. */
-export function TimelineCard({ timeline }: { timeline: TimelineEntry[] }) {
-  const lines = timelineNewestFirst(timeline);
+export function TimelineCard({ timeline, pickedUp }: { timeline: TimelineEntry[]; pickedUp?: ReadonlySet<string> }) {
+  const lines = timelineNewestFirst(timeline, pickedUp);
   return (
     <View className="card timeline">
       <Heading level={2} className="card-title">

@@ -6,10 +6,10 @@ import { ErrorCard, LoadingCard } from '../../components/LoadState';
 import { Page } from '../../components/Page';
 import { PageHeader } from '../../components/PageHeader';
 import { useApplications } from '../../hooks/useApplications';
-import { openApply, openProgress } from '../../navigation';
+import { openApply, openNotices, openProgress } from '../../navigation';
 import type { ApplicationSummary, Notice } from '../../services/types';
 import { formatChinaDateTime } from '../../utils/format';
-import { statusTone } from '../../utils/progress';
+import { statusLabel, statusTone } from '../../utils/progress';
 import './index.css';
 
 function open(application: ApplicationSummary) {
@@ -19,27 +19,24 @@ function open(application: ApplicationSummary) {
 
 function ApplicationCard({ application, notice }: { application: ApplicationSummary; notice?: Notice }) {
   const draft = application.status === 'draft';
-  const name = application.newbornName ?? '宝宝';
+  const name = application.newbornName ?? (draft ? '未填写宝宝姓名的申请' : '出生“一件事”申请');
   const action = draft ? '继续填写' : '查看办理进度';
-  const a11y =
-    process.env.TARO_ENV === 'h5'
-      ? ({ role: 'button', tabIndex: 0, 'aria-label': `${name}的申请，${application.statusLabel}，${action}` } as object)
-      : {};
+  const a11y = process.env.TARO_ENV === 'h5' ? ({ role: 'button', tabIndex: 0 } as object) : {};
   return (
     <View className="card app-card" {...a11y} onClick={() => open(application)}>
       <View className="app-card-head">
         <Heading level={2} className="app-card-name">
           {name}
         </Heading>
-        <Chip tone={statusTone(application.status)} label={application.statusLabel} />
+        <Chip tone={statusTone(application.status)} label={statusLabel(application.status, application.statusLabel)} />
       </View>
-      <Text className="app-card-line">出生“一件事” · 共{application.itemCount}个事项</Text>
+      <Text className="app-card-line">{draft ? '草稿，还没有提交' : `出生“一件事” · 共${application.itemCount}个事项`}</Text>
       <Text className="app-card-line muted">
         {application.submittedAt
           ? `${formatChinaDateTime(application.submittedAt)} 提交`
           : `${formatChinaDateTime(application.createdAt)} 开始填写，尚未提交`}
       </Text>
-      {application.status === 'needs_correction' ? <Text className="app-card-alert">有事项被退回，需要您更正</Text> : null}
+      {application.status === 'needs_correction' ? <Text className="app-card-alert">有事项退回，需要您更正</Text> : null}
       {notice ? (
         <View className="app-card-notice">
           <Text className="app-card-notice-label">最新消息</Text>
@@ -60,7 +57,11 @@ export default function Applications() {
 
   return (
     <Page className="applications">
-      <PageHeader title="我的申请" subtitle="点一份申请，查看每个事项办到哪一步了。" />
+      <PageHeader title="我的申请" subtitle="点一份申请，查看每个事项办到哪一步了。">
+        <AppButton className="header-link" fill="outline" size="large" onClick={openNotices}>
+          我的消息
+        </AppButton>
+      </PageHeader>
 
       {mine.status === 'loading' ? <LoadingCard text="正在查找您的申请…" /> : null}
 

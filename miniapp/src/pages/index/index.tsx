@@ -10,7 +10,7 @@ import { ElderToggle } from '../../components/ElderToggle';
 import { Heading } from '../../components/Heading';
 import { Page } from '../../components/Page';
 import { useGuide } from '../../hooks/useGuide';
-import { openApplications, openApply } from '../../navigation';
+import { openApplications, openApply, openNotices } from '../../navigation';
 import './index.css';
 
 /** Standard 4.7: the simple guide must say where the full one is; used when the BFF sends none. */
@@ -144,6 +144,9 @@ export default function Index() {
         </AppButton>
         <AppButton className="mine-button" fill="outline" size="large" block onClick={openApplications}>
           我的申请 · 查看办理进度
+        </AppButton>
+        <AppButton className="mine-button" fill="outline" size="large" block onClick={openNotices}>
+          我的消息
         </AppButton>
       </View>
 

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '出生“一件事”联办' });

@@ -1,0 +1,129 @@
+// `npm run bench:app`: how fast the H5 app shows its content on a phone network, cold cache. Chromium is
+// throttled to 1.6 Mbps down / 750 kbps up, 150 ms RTT and a 4× slower CPU (DevTools protocol), the BFF
+// serves the production H5 build from a throw-away FerretDB, and each page is loaded BENCH_APP_RUNS times
+// (default 3) in a fresh profile. Prints the median time until the page's content is on screen and the
+// bytes that came over the wire. A benchmark, not a test: nothing here is asserted.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Page } from 'playwright-core';
+import { loadConfig } from '../../config';
+import { createLogger } from '../../bff/src/libraries/logger';
+import { createConnection } from '../../bff/src/libraries/mongo';
+import { createComponents, createServer } from '../../bff/src/server';
+import { ensureFerretdb, startFerretdb } from '../lib/ferretdb.cjs';
+import { loginParent, submittedApplication } from '../../tests/support/fixtures';
+
+const RUNS = Number(process.env.BENCH_APP_RUNS ?? 3);
+const TARGET_MS = 2500;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+type Case = { name: string; url: (base: string) => string; ready: (page: Page) => Promise<unknown> };
+
+async function run(base: string, c: Case, setup: (page: Page) => Promise<void>) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'birth-bench-app-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    locale: 'zh-CN',
+    viewport: { width: 375, height: 812 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    const page = await context.newPage();
+    await setup(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.clearBrowserCache');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 150,
+      downloadThroughput: (1.6 * 1024 * 1024) / 8,
+      uploadThroughput: (750 * 1024) / 8,
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    let bytes = 0;
+    cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => (bytes += e.encodedDataLength));
+    const t0 = Date.now();
+    await page.goto(c.url(base), { waitUntil: 'commit' });
+    await c.ready(page);
+    return { ms: Date.now() - t0, bytes };
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  ensureFerretdb();
+  const h5 = path.resolve(__dirname, '..', '..', 'miniapp', 'dist', 'h5');
+  if (!fs.existsSync(path.join(h5, 'index.html'))) throw new Error('no H5 build: run npm run build:h5 first');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'birth-bench-'));
+  const db = await startFerretdb({ dataDir: dir });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MONGODB_URI: db.uri,
+    MONGODB_DB: 'bench_app',
+    LOG_LEVEL: 'silent',
+    STATIC_DIR: h5,
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    RATE_LIMIT_PARENT_PER_MINUTE: '100000',
+  });
+  const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
+  const deps = { config, logger: createLogger({ level: 'silent' }), connection };
+  const server = http.createServer(createServer(deps, createComponents(deps)).callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    // A demo parent with one submitted application, logged in on the page before throttling starts.
+    const code = 'bench-parent';
+    const token = await loginParent(base, code);
+    const { id } = await submittedApplication(base, undefined, token);
+    // Set up on another path of the same origin, so the measured load is a full page load.
+    const asParent = async (page: Page) => {
+      await page.goto(`${base}/healthz`);
+      await page.evaluate((c) => localStorage.setItem('birth.auth.devCode', JSON.stringify({ data: c })), code);
+    };
+    const cases: Case[] = [
+      {
+        name: '办事指南 (首页)',
+        url: (b) => `${b}/`,
+        ready: (p) => p.getByText('4个工作日', { exact: true }).waitFor({ timeout: 60_000 }),
+      },
+      {
+        name: '填写申请 第1步',
+        url: (b) => `${b}/#/form/apply/index`,
+        ready: (p) => p.getByLabel('宝宝姓名').waitFor({ timeout: 60_000 }),
+      },
+      {
+        name: '办理进度',
+        url: (b) => `${b}/#/pages/progress/index?id=${id}`,
+        ready: (p) => p.getByText('总体进度').waitFor({ timeout: 60_000 }),
+      },
+    ];
+    console.log(`H5 on a throttled phone network (1.6 Mbps, 150 ms RTT, CPU ×4), cold cache, median of ${RUNS} runs`);
+    console.log('| page | content shown | bytes over the wire | target |');
+    console.log('|---|---|---|---|');
+    for (const c of cases) {
+      const results = [];
+      for (let i = 0; i < RUNS; i++) results.push(await run(base, c, asParent));
+      results.sort((a, b) => a.ms - b.ms);
+      const median = results[Math.floor(results.length / 2)];
+      console.log(
+        `| ${c.name} | ${(median.ms / 1000).toFixed(2)} s | ${(median.bytes / 1024).toFixed(0)} KB | ${median.ms <= TARGET_MS ? '≤ 2.5 s ✓' : '> 2.5 s ✗'} |`,
+      );
+    }
+  } finally {
+    server.close();
+    await connection.close();
+    await db.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
