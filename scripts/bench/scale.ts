@@ -200,6 +200,9 @@ async function seed(db: Db, templates: Record<Stage, ApplicationDoc>, from: numb
     if (batches[collection].length >= 500) await flush(collection);
   };
   const live: Record<Stage, string[]> = { submitted: [], accepted: [], birth_done: [], hukou_done: [], finished: [] };
+  // Kept here rather than counted afterwards: on FerretDB a count or a filter reads the whole collection.
+  const owned: { _id: string; ownerId: string }[] = [];
+  let archived = 0;
   for (let n = from; n < target; n++) {
     const ageDays = (target - 1 - n) / perDay; // n = target-1 is newest
     const stage = stageAt(ageDays, n);
@@ -222,10 +225,12 @@ async function seed(db: Db, templates: Record<Stage, ApplicationDoc>, from: numb
         version: copy.version + 1,
         archivedAt: new Date(submittedAt.getTime() + 5 * DAY),
       });
+      archived++;
       continue;
     }
     await put('applications', copy);
     live[stage].push(copy._id);
+    if (!copy.ownerId.startsWith('seed-')) owned.push({ _id: copy._id, ownerId: copy.ownerId });
     for (const dept of new Set(
       Object.values(copy.items)
         .filter((it) => it && QUEUED.has(it.state) && !(it.state === 'completed' && it.department === 'medical_insurance'))
@@ -234,7 +239,7 @@ async function seed(db: Db, templates: Record<Stage, ApplicationDoc>, from: numb
       await put(`task_queue_${dept}`, { _id: copy._id, submittedAt, markedAt: submittedAt });
   }
   for (const collection of Object.keys(batches)) await flush(collection);
-  return live;
+  return { live, owned, archived };
 }
 
 function cpuTicks(pid: number): number {
@@ -290,21 +295,22 @@ async function main() {
       (['hospital', 'police', 'medical_insurance', 'social_security'] as const).map((d) => departmentToken(base, d)),
     );
     let seeded = 0;
+    let liveCount = 5; // the templates
+    let archived = 0;
+    const owned: { _id: string; ownerId: string }[] = [];
     for (const size of SIZES) {
       const t0 = Date.now();
-      const live = await seed(db, templates, seeded, size - EVENTS, owners);
-      const fresh = await seed(db, { ...templates, accepted: templates.submitted }, 0, EVENTS, []);
+      const main = await seed(db, templates, seeded, size - EVENTS, owners);
+      const fresh = (await seed(db, { ...templates, accepted: templates.submitted }, 0, EVENTS, [])).live;
+      const live = main.live;
       seeded = size - EVENTS;
-      const liveCount = await db.collection('applications').countDocuments();
-      const archived = await db.collection('applications_archive').countDocuments();
+      owned.push(...main.owned);
+      archived += main.archived;
+      liveCount += Object.values(live).flat().length + Object.values(fresh).flat().length;
       process.stdout.write(
         `\nseeded ${size} (${liveCount} live, ${archived} archived) in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
       );
       const liveIds = Object.values(live).flat();
-      const owned = (await db
-        .collection<ApplicationDoc>('applications')
-        .find({ ownerId: { $in: owners } }, { projection: { _id: 1, ownerId: 1 } })
-        .toArray()) as { _id: string; ownerId: string }[];
       const row = (name: string, r: Result) => {
         process.stdout.write(`  ${size} ${name}: ${Math.round(r.rps)}/s p99 ${r.p99.toFixed(0)} ms\n`);
         rows.push({
