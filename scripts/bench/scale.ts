@@ -186,9 +186,17 @@ function stageAt(ageDays: number, i: number): Stage {
 const QUEUED = new Set(['dispatched', 'accepted', 'rejected', 'completed', 'shipped', 'ready_for_pickup']);
 
 /** Copies templates until the database holds `target` applications (live + archived); returns live copies by stage. */
-async function seed(db: Db, templates: Record<Stage, ApplicationDoc>, from: number, target: number, owners: string[]) {
+async function seed(
+  db: Db,
+  templates: Record<Stage, ApplicationDoc>,
+  from: number,
+  target: number,
+  owners: string[],
+  submittedToday = false,
+) {
   const now = Date.now();
-  const perDay = target / DAYS;
+  // Spread over DAYS, or (submittedToday) all within the last hours, so all are live and just submitted.
+  const perDay = submittedToday ? target * 4 : target / DAYS;
   const batches: Record<string, object[]> = {};
   const flush = async (collection: string) => {
     const docs = batches[collection];
@@ -205,7 +213,7 @@ async function seed(db: Db, templates: Record<Stage, ApplicationDoc>, from: numb
   let archived = 0;
   for (let n = from; n < target; n++) {
     const ageDays = (target - 1 - n) / perDay; // n = target-1 is newest
-    const stage = stageAt(ageDays, n);
+    const stage = submittedToday ? 'submitted' : stageAt(ageDays, n);
     const template = templates[stage];
     const submittedAt = new Date(now - ageDays * DAY);
     const copy = shiftDates(structuredClone(template), submittedAt.getTime() - template.submittedAt!.getTime());
@@ -301,7 +309,7 @@ async function main() {
     for (const size of SIZES) {
       const t0 = Date.now();
       const main = await seed(db, templates, seeded, size - EVENTS, owners);
-      const fresh = (await seed(db, { ...templates, accepted: templates.submitted }, 0, EVENTS, [])).live;
+      const fresh = (await seed(db, templates, 0, EVENTS, [], true)).live;
       const live = main.live;
       seeded = size - EVENTS;
       owned.push(...main.owned);
