@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import type { Db } from 'mongodb';
 import { loadConfig } from '../../config';
 import type { ApplicationDoc } from '../../bff/src/components/applications/application.model';
+import { QUEUE_MARK_MARGIN_MS } from '../../bff/src/components/applications/applications.repository';
 import { createLogger } from '../../bff/src/libraries/logger';
 import { createConnection } from '../../bff/src/libraries/mongo';
 import { createComponents, createServer } from '../../bff/src/server';
@@ -186,9 +187,17 @@ function stageAt(ageDays: number, i: number): Stage {
 const QUEUED = new Set(['dispatched', 'accepted', 'rejected', 'completed', 'shipped', 'ready_for_pickup']);
 
 /** Copies templates until the database holds `target` applications (live + archived); returns live copies by stage. */
-async function seed(db: Db, templates: Record<Stage, ApplicationDoc>, from: number, target: number, owners: string[]) {
+async function seed(
+  db: Db,
+  templates: Record<Stage, ApplicationDoc>,
+  from: number,
+  target: number,
+  owners: string[],
+  submittedToday = false,
+) {
   const now = Date.now();
-  const perDay = target / DAYS;
+  // Spread over DAYS, or (submittedToday) all within the last hours, so all are live and just submitted.
+  const perDay = submittedToday ? target * 4 : target / DAYS;
   const batches: Record<string, object[]> = {};
   const flush = async (collection: string) => {
     const docs = batches[collection];
@@ -200,9 +209,12 @@ async function seed(db: Db, templates: Record<Stage, ApplicationDoc>, from: numb
     if (batches[collection].length >= 500) await flush(collection);
   };
   const live: Record<Stage, string[]> = { submitted: [], accepted: [], birth_done: [], hukou_done: [], finished: [] };
+  // Kept here rather than counted afterwards: on FerretDB a count or a filter reads the whole collection.
+  const owned: { _id: string; ownerId: string }[] = [];
+  let archived = 0;
   for (let n = from; n < target; n++) {
     const ageDays = (target - 1 - n) / perDay; // n = target-1 is newest
-    const stage = stageAt(ageDays, n);
+    const stage = submittedToday ? 'submitted' : stageAt(ageDays, n);
     const template = templates[stage];
     const submittedAt = new Date(now - ageDays * DAY);
     const copy = shiftDates(structuredClone(template), submittedAt.getTime() - template.submittedAt!.getTime());
@@ -222,10 +234,12 @@ async function seed(db: Db, templates: Record<Stage, ApplicationDoc>, from: numb
         version: copy.version + 1,
         archivedAt: new Date(submittedAt.getTime() + 5 * DAY),
       });
+      archived++;
       continue;
     }
     await put('applications', copy);
     live[stage].push(copy._id);
+    if (!copy.ownerId.startsWith('seed-')) owned.push({ _id: copy._id, ownerId: copy.ownerId });
     for (const dept of new Set(
       Object.values(copy.items)
         .filter((it) => it && QUEUED.has(it.state) && !(it.state === 'completed' && it.department === 'medical_insurance'))
@@ -234,7 +248,7 @@ async function seed(db: Db, templates: Record<Stage, ApplicationDoc>, from: numb
       await put(`task_queue_${dept}`, { _id: copy._id, submittedAt, markedAt: submittedAt });
   }
   for (const collection of Object.keys(batches)) await flush(collection);
-  return live;
+  return { live, owned, archived };
 }
 
 function cpuTicks(pid: number): number {
@@ -269,14 +283,17 @@ async function main() {
   const client = httpClient(base);
   await connection.asPromise();
   const db = connection.getClient().db(config.MONGODB_DB);
+  // Until nothing is due: a round can deliver nothing while it clears marks whose re-check came due.
   const drain = async () => {
     let delivered = 0;
-    for (;;) {
+    for (let round = 0; round < 10_000; round++) {
       const r = await components.relay.runOnce();
       delivered += r.delivered;
-      if (!r.delivered && !r.retried && !r.dead) return delivered;
+      if (!r.delivered && !r.retried && !(await components.applicationsRepo.findOutboxDue(new Date(), 1)).length) break;
     }
+    return delivered;
   };
+
   const rows: Record<string, string | number>[] = [];
   const summary: Record<number, Record<string, number>> = {};
   try {
@@ -290,21 +307,22 @@ async function main() {
       (['hospital', 'police', 'medical_insurance', 'social_security'] as const).map((d) => departmentToken(base, d)),
     );
     let seeded = 0;
+    let liveCount = 5; // the templates
+    let archived = 0;
+    const owned: { _id: string; ownerId: string }[] = [];
     for (const size of SIZES) {
       const t0 = Date.now();
-      const live = await seed(db, templates, seeded, size - EVENTS, owners);
-      const fresh = await seed(db, { ...templates, accepted: templates.submitted }, 0, EVENTS, []);
+      const main = await seed(db, templates, seeded, size - EVENTS, owners);
+      const fresh = (await seed(db, templates, 0, EVENTS, [], true)).live;
+      const live = main.live;
       seeded = size - EVENTS;
-      const liveCount = await db.collection('applications').countDocuments();
-      const archived = await db.collection('applications_archive').countDocuments();
+      owned.push(...main.owned);
+      archived += main.archived;
+      liveCount += Object.values(live).flat().length + Object.values(fresh).flat().length;
       process.stdout.write(
         `\nseeded ${size} (${liveCount} live, ${archived} archived) in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`,
       );
       const liveIds = Object.values(live).flat();
-      const owned = (await db
-        .collection<ApplicationDoc>('applications')
-        .find({ ownerId: { $in: owners } }, { projection: { _id: 1, ownerId: 1 } })
-        .toArray()) as { _id: string; ownerId: string }[];
       const row = (name: string, r: Result) => {
         process.stdout.write(`  ${size} ${name}: ${Math.round(r.rps)}/s p99 ${r.p99.toFixed(0)} ms\n`);
         rows.push({
@@ -342,7 +360,9 @@ async function main() {
       row(
         'draft + submit',
         await load(SUBMITS, Math.min(CONNECTIONS, 20), async (i) => {
-          const draft = await client('POST', '/api/v1/applications', submitters[i], validApplication());
+          // A birth minute of its own: the newborn key (parents' ID numbers + birth minute) must not repeat.
+          const birth = new Date(Date.now() - 6 * 3600_000 - (size * 10 + i) * 60_000).toISOString();
+          const draft = await client('POST', '/api/v1/applications', submitters[i], validApplication({ birthDateTime: birth }));
           if (draft.status !== 201) return false;
           const id = JSON.parse(draft.body).id as string;
           return (
@@ -399,7 +419,10 @@ async function main() {
         failures: 1000 - delivered,
       });
       summary[size].relay = delivered / drainS;
-      // Idle: FerretDB + this process (the BFF, relay polling every RELAY_INTERVAL_MS) for 10 s.
+      // Idle: FerretDB + this process (the BFF, relay polling every RELAY_INTERVAL_MS) for 10 s, at rest:
+      // after the marks of the drain had their re-check (they are kept for the margin after delivery).
+      await new Promise((r) => setTimeout(r, QUEUE_MARK_MARGIN_MS + 1000));
+      await drain();
       components.relay.start(config.RELAY_INTERVAL_MS);
       const f0 = cpuTicks(ferret.pid);
       const b0 = process.cpuUsage();
