@@ -37,15 +37,23 @@ const modelOf = <T>(connection: Connection, name: string, schema: never, collect
  * A parent's applications (live or archived) through their owner slots: `_id` look-ups only, so a parent's
  * list costs the same however many applications the province has. Other components (notices) use it too.
  */
+/** The collections behind applications (registered once per connection). */
+function applicationModels(connection: Connection) {
+  return {
+    Application: modelOf<ApplicationDoc>(connection, 'Application', applicationSchema as never, 'applications'),
+    // Finished applications move here (sweeper): no hot path reads it; owners and operators still can.
+    Archive: modelOf<ApplicationDoc>(
+      connection,
+      'ArchivedApplication',
+      archivedApplicationSchema as never,
+      'applications_archive',
+    ),
+    OwnerSlot: modelOf<OwnerSlotDoc>(connection, 'ApplicationOwnerSlot', ownerSlotSchema as never, 'application_owners'),
+  };
+}
+
 export async function findOwnerApplications(connection: Connection, ownerId: string): Promise<ApplicationDoc[]> {
-  const Application = modelOf<ApplicationDoc>(connection, 'Application', applicationSchema as never, 'applications');
-  const Archive = modelOf<ApplicationDoc>(
-    connection,
-    'ArchivedApplication',
-    archivedApplicationSchema as never,
-    'applications_archive',
-  );
-  const OwnerSlot = modelOf<OwnerSlotDoc>(connection, 'ApplicationOwnerSlot', ownerSlotSchema as never, 'application_owners');
+  const { Application, Archive, OwnerSlot } = applicationModels(connection);
   const docs: ApplicationDoc[] = [];
   for (let n = 0; n < MAX_OWNER_SLOTS; n++) {
     const slot = await OwnerSlot.findById(`${ownerId}:${n}`).lean<OwnerSlotDoc>();
@@ -75,7 +83,7 @@ export function createApplicationsRepository(
   crypto: FieldCrypto,
   options: Pick<VersionedOptions, 'hooks' | 'maxDecisionAgeMs'> = {},
 ) {
-  const Application = modelOf<ApplicationDoc>(connection, 'Application', applicationSchema as never, 'applications');
+  const { Application, Archive, OwnerSlot } = applicationModels(connection);
   const Claim = modelOf<NewbornClaimDoc>(connection, 'NewbornClaim', newbornClaimSchema as never, 'newborn_claims');
   const Audit = modelOf<AuditDoc>(connection, 'Audit', auditSchema as never, 'audit_log');
   const versioned = createVersionedWriter<ApplicationDoc>(connection, Application, 'application_changes', {
@@ -85,14 +93,6 @@ export function createApplicationsRepository(
       open: (sealed) => crypto.open(sealed, 'application_changes'),
     },
   });
-  // Finished applications move here (sweeper): no hot path reads it; owners and operators still can.
-  const Archive = modelOf<ApplicationDoc>(
-    connection,
-    'ArchivedApplication',
-    archivedApplicationSchema as never,
-    'applications_archive',
-  );
-  const OwnerSlot = modelOf<OwnerSlotDoc>(connection, 'ApplicationOwnerSlot', ownerSlotSchema as never, 'application_owners');
   const OutboxDue = modelOf<OutboxDueDoc>(connection, 'OutboxDue', outboxDueSchema as never, 'outbox_due');
   const queues = Object.fromEntries(
     DEPARTMENT_CODES.map((code) => [

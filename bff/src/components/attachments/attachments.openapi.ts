@@ -1,18 +1,7 @@
 import { z } from 'zod';
 import { ATTACHMENT_KINDS, ATTACHMENT_LIMITS, PARENT_ROLES } from '@birth/shared';
+import { bearer, idParam as param, problems } from '../openapi/openapi.helpers';
 
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [
-      String(c),
-      {
-        description: 'problem+json',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-      },
-    ]),
-  );
-const bearer = (role: string) => ({ security: [{ bearer: [] }], 'x-role': role });
-const param = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
 const jpeg = (description: string) => ({
   description,
   content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } },

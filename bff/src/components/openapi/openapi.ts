@@ -1,6 +1,5 @@
 import { apiRouter } from '../../libraries/router';
 import type Router from '@koa/router';
-import { z, type ZodType } from 'zod';
 import {
   APPEAL_REASONS,
   APPEAL_REASON_LABELS,
@@ -26,28 +25,7 @@ import {
   TokenResponse,
 } from '@birth/shared';
 import { attachmentsOpenApi } from '../attachments/attachments.openapi';
-
-const json = (s: ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
-const body = (ref: string) => ({
-  required: true,
-  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
-});
-const ok = (description: string, ref?: string) => ({
-  description,
-  ...(ref ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } } : {}),
-});
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [
-      String(c),
-      {
-        description: 'problem+json',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-      },
-    ]),
-  );
-const bearer = (role: string) => ({ security: [{ bearer: [] }], 'x-role': role });
-const idParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+import { bearer, body, idParam, json, ok, problems } from './openapi.helpers';
 
 /** The OpenAPI 3.0 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApi() {
