@@ -54,26 +54,30 @@ describe('readiness across a database outage', () => {
     return status;
   }
 
-  test('when the database stops, then /readyz is 503 with Retry-After, and 200 again once it is back, without restarting the BFF', async () => {
-    expect(await readyStatusEventually(200, 60_000)).toBe(200);
+  test(
+    'when the database stops, then /readyz is 503 with Retry-After, and 200 again once it is back, without restarting the BFF',
+    async () => {
+      expect(await readyStatusEventually(200, 60_000)).toBe(200);
 
-    const login = await api(server.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code: 'outage-parent' } });
-    expect(login.status).toBe(200);
+      const login = await api(server.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code: 'outage-parent' } });
+      expect(login.status).toBe(200);
 
-    await db.stop();
-    const during = await api(server.url, 'GET', '/api/v1/applications', { token: login.body.accessToken });
-    expect(during.status).toBe(503);
-    expect(during.headers.get('retry-after')).toBe('5');
-    expect(during.body.detail).toMatch(/稍后再试/);
-    const down = await api(server.url, 'GET', '/readyz');
-    expect(down.status).toBe(503);
-    expect(down.headers.get('content-type')).toContain('application/problem+json');
-    expect(down.headers.get('retry-after')).toBe('5');
-    expect(down.body.code).toBe('DEPENDENCY_UNAVAILABLE');
-    expect((await api(server.url, 'GET', '/healthz')).status).toBe(200);
+      await db.stop();
+      const during = await api(server.url, 'GET', '/api/v1/applications', { token: login.body.accessToken });
+      expect(during.status).toBe(503);
+      expect(during.headers.get('retry-after')).toBe('5');
+      expect(during.body.detail).toMatch(/稍后再试/);
+      const down = await api(server.url, 'GET', '/readyz');
+      expect(down.status).toBe(503);
+      expect(down.headers.get('content-type')).toContain('application/problem+json');
+      expect(down.headers.get('retry-after')).toBe('5');
+      expect(down.body.code).toBe('DEPENDENCY_UNAVAILABLE');
+      expect((await api(server.url, 'GET', '/healthz')).status).toBe(200);
 
-    db = await startFerretdb({ dataDir, port: db.port });
-    expect(await readyStatusEventually(200, 60_000)).toBe(200);
-    expect((await api(server.url, 'GET', '/api/v1/applications', { token: login.body.accessToken })).status).toBe(200);
-  }, PROCESS_TIMEOUT_MS);
+      db = await startFerretdb({ dataDir, port: db.port });
+      expect(await readyStatusEventually(200, 60_000)).toBe(200);
+      expect((await api(server.url, 'GET', '/api/v1/applications', { token: login.body.accessToken })).status).toBe(200);
+    },
+    PROCESS_TIMEOUT_MS,
+  );
 });
