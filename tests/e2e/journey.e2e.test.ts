@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import sharp from 'sharp';
+import { cardPhotoJpeg } from '../support/photos/generate';
 import type { Page } from 'playwright-core';
 import { createNotifier, createOutboxRelay } from '../../bff/src/components/notifications';
 import { createDevPush, createDevSms } from '../../bff/src/providers/dev';
@@ -19,16 +19,9 @@ async function fill(page: Page, label: string, value: string) {
   await current(page).getByLabel(label, { exact: true }).fill(value);
 }
 
-/** A phone-sized noisy photo (3000×2000 JPEG, well over 600 KB), as a camera would give. */
-async function phonePhoto(): Promise<Buffer> {
-  const width = 3000;
-  const height = 2000;
-  const raw = Buffer.alloc(width * height * 3);
-  for (let i = 0; i < raw.length; i++) raw[i] = (i * 7919 + (i >> 5) * 104729) % 251;
-  return sharp(raw, { raw: { width, height, channels: 3 } })
-    .jpeg({ quality: 95 })
-    .toBuffer();
-}
+/** A phone-sized photo of a (synthetic) ID card on a table, 3000×2000 with sensor noise: well over 600 KB. */
+const phonePhoto = (options: { blur?: number } = {}) =>
+  cardPhotoJpeg({ width: 3000, height: 2000, noise: 14, quality: 95, ...options });
 
 describe('the parent app beyond the first submit', () => {
   const app = h5AppUnderTest();
@@ -162,7 +155,7 @@ describe('the parent app beyond the first submit', () => {
     await page.close();
   });
 
-  test('when a photo is chosen, then it is compressed on the phone and sent with progress; a network failure offers 重试', async () => {
+  test('when a photo is chosen, then it is compressed on the phone, stored by the BFF, and a network failure offers 重试; a blurred photo shows the BFF message with 重拍', async () => {
     const { page } = await openAsNewDevice(app.browser.context, app.server.url);
     await page.locator('taro-button-core', { hasText: '开始办理' }).first().click();
     await current(page).getByRole('heading', { level: 1, name: '宝宝信息' }).waitFor();
@@ -218,11 +211,20 @@ describe('the parent app beyond the first submit', () => {
     await frontCard.locator('taro-button-core', { hasText: '重试' }).waitFor({ timeout: 30_000 });
     expect(await frontCard.innerText()).toContain('网络');
     await frontCard.locator('taro-button-core', { hasText: '重试' }).click();
-    // With the photo endpoint (issue 7) the photo is stored; without it the step says so plainly.
-    await frontCard.getByText(/✓ 已上传|照片上传暂未开通/).waitFor({ timeout: 30_000 });
+    // The BFF stored it (quality checked, watermarked, encrypted).
+    await frontCard.getByText(/✓ 已上传/).waitFor({ timeout: 60_000 });
     expect(sent).toHaveLength(2);
     // What left the phone is the compressed photo: multipart overhead aside, at most 600 KB.
     for (const bytes of sent) expect(bytes).toBeLessThan(600 * 1024 + 2048);
+    // A blurred photo gets the BFF's own message on the card, with 重拍.
+    const fatherCard = current(page).locator('#photo-father_id_front');
+    const [blurChooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      fatherCard.locator('taro-button-core', { hasText: '拍照或从相册选择' }).click(),
+    ]);
+    await blurChooser.setFiles({ name: 'IMG_0002.jpg', mimeType: 'image/jpeg', buffer: await phonePhoto({ blur: 8 }) });
+    await fatherCard.getByText(/照片模糊/).waitFor({ timeout: 60_000 });
+    await fatherCard.locator('taro-button-core', { hasText: '重拍' }).waitFor();
     await screenshotWholePage(page, 'apply-photos-uploaded.png');
     await page.close();
   });
