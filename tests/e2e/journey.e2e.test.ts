@@ -263,12 +263,18 @@ describe('the parent app beyond the first submit', () => {
     expect(page.url()).toContain(id);
     await current(page).locator('taro-button-core', { hasText: '评价受理服务' }).click();
     await current(page).getByRole('heading', { level: 1, name: '服务评价' }).waitFor();
-    // With the ratings endpoint (issue 9) the form shows; without it, a plain message and a way back.
     await current(page)
-      .getByText(/您对受理服务满意吗|在线评价暂时无法使用/)
+      .getByText(/您对受理服务满意吗/)
       .waitFor({ timeout: 20_000 });
     await page.screenshot({ path: artifact('rate.png') });
     expect(await axeViolations(page)).toEqual([]);
+    // The parent rates: the level, then 提交评价; the BFF has the rating of the accepted stage.
+    await current(page).getByRole('radio', { name: '满意', exact: true }).click();
+    await current(page).locator('taro-button-core', { hasText: '提交评价' }).click();
+    // Once stored, the screen shows the rating given instead of the form.
+    await current(page).locator('taro-button-core', { hasText: '提交评价' }).waitFor({ state: 'detached', timeout: 20_000 });
+    const stored = (await api(app.server.url, 'GET', `/api/v1/applications/${id}/ratings`, { token })).body;
+    expect(JSON.stringify(stored)).toContain('"satisfied"');
     await page.close();
   });
 

@@ -211,9 +211,11 @@ export function createApplicationsRepository(
      * the outbox (see libraries/versioned.ts for why this holds on FerretDB). Retries lost races by
      * deciding again on the new state.
      */
-    change<R>(id: string, decide: (doc: ApplicationDoc | null) => ApplicationChange<R> | Promise<ApplicationChange<R>>) {
-      return versioned.change<R>(id, async (doc) => {
+    async change<R>(id: string, decide: (doc: ApplicationDoc | null) => ApplicationChange<R> | Promise<ApplicationChange<R>>) {
+      let noticesDue: Date | null = null;
+      const outcome = await versioned.change<R>(id, async (doc) => {
         const decision = await decide(doc);
+        noticesDue = null;
         if (!decision.update) return decision;
         // Queue marks go first: they cannot share the versioned commit, so they exist before it (a mark
         // whose change lost is dropped later by its reader).
@@ -224,6 +226,7 @@ export function createApplicationsRepository(
         const due = decision.notices.reduce((min, n) => (n.nextAt < min ? n.nextAt : min), decision.notices[0].nextAt);
         const current = doc?.outboxDue ? new Date(doc.outboxDue) : null;
         await markOutboxDue(id, due);
+        noticesDue = due;
         return {
           result: decision.result,
           update: {
@@ -233,6 +236,11 @@ export function createApplicationsRepository(
           },
         };
       });
+      // Marked again once committed: a relay that read the application between the first mark and the
+      // commit found nothing pending and put the mark off for its margin; this brings the notices back
+      // to their due time. (If this process dies here, the first mark still delivers them, later.)
+      if (outcome.changed && noticesDue) await markOutboxDue(id, noticesDue);
+      return outcome;
     },
 
     sweepChanges: (before: Date) => versioned.sweep(before),
