@@ -14,9 +14,9 @@
 // with HTTP 200 is assumed. The gateway's own 401 answers ({"message":"Invalid signature"} …) are
 // documented in the manual. The older personal SSO ("method=ticketValidation", servicecode + md5 sign at
 // …/IC33000020220228000002/sso/servlet/simpleauth) is the 政务服务网 PC flow and is not used here.
-import { httpStatusError, joinUrl, parseJsonBody, providerFetch, type ProviderResponse } from '../http';
+import { httpStatusError, joinUrl, parseJsonBody, providerFetch } from '../http';
 import { ProviderError, type ErrorMapping } from '../provider-error';
-import { irsHeaders } from '../signing/irs-hmac';
+import { irsGatewayRejection, irsHeaders } from '../signing/irs-hmac';
 import type { IdentityProvider } from './identity-provider';
 
 const PROVIDER = 'zheliban';
@@ -33,13 +33,6 @@ export interface ZhelibanIdentityConfig {
   /** The app's IRS 应用发布 appId; sent with the ticket when configured. */
   appId?: string;
 }
-
-const GATEWAY_401: Record<string, string> = {
-  'Invalid signature': 'INVALID_SIGNATURE',
-  'Invalid access key': 'INVALID_ACCESS_KEY',
-  'Clock skew exceeded': 'CLOCK_SKEW_EXCEEDED',
-  'The route_id is forbidden.': 'ROUTE_FORBIDDEN',
-};
 
 const SSO_ERRORS: Record<string, ErrorMapping> = {
   'C-USER-SSO-TICKET-INVALID': { kind: 'invalid_code', retryable: false },
@@ -58,7 +51,7 @@ export function createZhelibanIdentity(config: ZhelibanIdentityConfig): Identity
       body: JSON.stringify(body),
       timeoutMs: config.timeoutMs,
     });
-    if (res.status === 401) throw gatewayRejection(res);
+    if (res.status === 401) throw irsGatewayRejection(PROVIDER, res.text);
     if (res.status !== 200) throw httpStatusError(PROVIDER, res.status);
     const envelope = parseJsonBody<Envelope<T>>(PROVIDER, res);
     if (envelope.success !== true || envelope.data === undefined || envelope.data === null) {
@@ -92,26 +85,6 @@ export function createZhelibanIdentity(config: ZhelibanIdentityConfig): Identity
       return { subject, ...(displayName ? { displayName } : {}) };
     },
   };
-}
-
-function gatewayRejection(res: ProviderResponse): ProviderError {
-  let message = '';
-  try {
-    message = String((JSON.parse(res.text) as { message?: unknown }).message ?? '');
-  } catch {
-    /* not JSON: an unknown 401 */
-  }
-  const code = GATEWAY_401[message] ?? 'HTTP_401';
-  // A skewed clock is ours to fix, not a credential problem, and retrying will not help.
-  if (code === 'CLOCK_SKEW_EXCEEDED')
-    return new ProviderError({
-      provider: PROVIDER,
-      kind: 'bad_request',
-      providerCode: code,
-      retryable: false,
-      hint: 'server clock off by more than 90 s',
-    });
-  return new ProviderError({ provider: PROVIDER, kind: 'invalid_credentials', providerCode: code, retryable: false });
 }
 
 function badResponse(hint: string): ProviderError {

@@ -9,7 +9,7 @@
 // Everything here is one path and one mapping table, so the real names slot in without other changes.
 import { httpStatusError, joinUrl, parseJsonBody, providerFetch } from '../http';
 import { ProviderError, type ErrorMapping } from '../provider-error';
-import { irsHeaders } from '../signing/irs-hmac';
+import { irsGatewayRejection, irsHeaders } from '../signing/irs-hmac';
 import type { IdLicence, LicenceProvider } from './licence-provider';
 
 const PROVIDER = 'licence';
@@ -28,32 +28,6 @@ const ERRORS: Record<string, ErrorMapping> = {
   'L-BUSY': { kind: 'unavailable', retryable: true },
 };
 
-// The IRS gateway's own 401 answers (the same gateway as 浙里办's SSO).
-const GATEWAY_401: Record<string, string> = {
-  'Invalid signature': 'INVALID_SIGNATURE',
-  'Invalid access key': 'INVALID_ACCESS_KEY',
-  'Clock skew exceeded': 'CLOCK_SKEW_EXCEEDED',
-};
-
-function gatewayRejection(text: string): ProviderError {
-  let message = '';
-  try {
-    message = String((JSON.parse(text) as { message?: unknown }).message ?? '');
-  } catch {
-    /* not JSON: an unknown 401 */
-  }
-  const code = GATEWAY_401[message] ?? 'HTTP_401';
-  if (code === 'CLOCK_SKEW_EXCEEDED')
-    return new ProviderError({
-      provider: PROVIDER,
-      kind: 'bad_request',
-      providerCode: code,
-      retryable: false,
-      hint: 'server clock off by more than 90 s',
-    });
-  return new ProviderError({ provider: PROVIDER, kind: 'invalid_credentials', providerCode: code, retryable: false });
-}
-
 type Envelope = { success?: boolean; errorCode?: string | null; data?: Partial<IdLicence> | null };
 
 export function createIrsLicence(config: IrsLicenceConfig): LicenceProvider {
@@ -70,7 +44,7 @@ export function createIrsLicence(config: IrsLicenceConfig): LicenceProvider {
         body: JSON.stringify({ licenceType: 'resident_id_card', holderName: name, holderIdNumber: idNumber }),
         timeoutMs: config.timeoutMs,
       });
-      if (res.status === 401) throw gatewayRejection(res.text);
+      if (res.status === 401) throw irsGatewayRejection(PROVIDER, res.text);
       if (res.status !== 200) throw httpStatusError(PROVIDER, res.status);
       const envelope = parseJsonBody<Envelope>(PROVIDER, res);
       if (envelope.success !== true) {

@@ -11,6 +11,7 @@
 // PHP, Java and Python samples) appends it, so we do too. The exact percent-encoding of QUERY_STREAM is
 // not specified; our calls carry no query string, so QUERY_STREAM is always empty for them.
 import { createHmac } from 'node:crypto';
+import { ProviderError } from '../provider-error';
 
 export const IRS_ALGORITHM = 'hmac-sha256';
 
@@ -46,4 +47,33 @@ export function irsHeaders(method: string, url: string, accessKey: string, secre
     'X-BG-DATE-TIME': dateTime,
     'X-BG-HMAC-SIGNATURE': irsSignature(secretKey, signingString),
   };
+}
+
+/** The IRS gateway's own 401 answers, the same for every service behind it (浙里办 SSO, the licence library). */
+const GATEWAY_401: Record<string, string> = {
+  'Invalid signature': 'INVALID_SIGNATURE',
+  'Invalid access key': 'INVALID_ACCESS_KEY',
+  'Clock skew exceeded': 'CLOCK_SKEW_EXCEEDED',
+  'The route_id is forbidden.': 'ROUTE_FORBIDDEN',
+};
+
+/** A 401 from the IRS gateway as a provider error: a skewed clock is ours to fix; the rest are credentials. */
+export function irsGatewayRejection(provider: string, body: string): ProviderError {
+  let message = '';
+  try {
+    message = String((JSON.parse(body) as { message?: unknown }).message ?? '');
+  } catch {
+    /* not JSON: an unknown 401 */
+  }
+  const code = GATEWAY_401[message] ?? 'HTTP_401';
+  // Retrying will not help either way.
+  if (code === 'CLOCK_SKEW_EXCEEDED')
+    return new ProviderError({
+      provider,
+      kind: 'bad_request',
+      providerCode: code,
+      retryable: false,
+      hint: 'server clock off by more than 90 s',
+    });
+  return new ProviderError({ provider, kind: 'invalid_credentials', providerCode: code, retryable: false });
 }
