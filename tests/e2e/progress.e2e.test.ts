@@ -3,12 +3,10 @@ import type { Page } from 'playwright-core';
 import { formatDeadline } from '../../miniapp/src/utils/format';
 import { artifact, h5AppUnderTest } from '../support/browser';
 import { departmentToken, loginParent, submittedApplication, validApplication } from '../support/fixtures';
-import { axeViolations } from '../support/h5';
+import { axeViolations, openAsNewDevice } from '../support/h5';
 import { api } from '../support/test-server';
 
 /** Where the app keeps this device's dev-login code (Taro's H5 storage wraps values as {"data": …}). */
-const DEV_CODE_KEY = 'birth.auth.devCode';
-
 const REASONS = [
   {
     code: 'ADDRESS_MISMATCH',
@@ -22,24 +20,6 @@ jest.setTimeout(90_000);
 
 describe('我的申请 and 办理进度 in the H5 app', () => {
   const app = h5AppUnderTest();
-
-  /** Opens the app as a new device: the app logs itself in (dev) and we read the code it stored. */
-  async function openAsNewDevice(): Promise<{ page: Page; devCode: string }> {
-    const page = await app.browser.context.newPage();
-    await page.goto(`${app.server.url}/`);
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    await page.getByText('开始办理', { exact: true }).first().waitFor();
-    const handle = await page.waitForFunction(
-      ([codeKey]) => {
-        const raw = localStorage.getItem(codeKey);
-        const token = localStorage.getItem('birth.auth.accessToken');
-        return raw && token ? (JSON.parse(raw) as { data: string }).data : false;
-      },
-      [DEV_CODE_KEY],
-    );
-    return { page, devCode: (await handle.jsonValue()) as string };
-  }
 
   /** Waits for Taro's page slide-in to end, so screenshots and clicks see the page in place. */
   async function settled(page: Page) {
@@ -69,7 +49,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
   }
 
   test('when a parent has no application yet, then 我的申请 says so kindly and offers 开始办理', async () => {
-    const { page } = await openAsNewDevice();
+    const { page } = await openAsNewDevice(app.browser.context, app.server.url);
     await page.locator('taro-button-core', { hasText: '我的申请' }).click();
     await page.getByRole('heading', { level: 1, name: '我的申请' }).waitFor();
     await page.getByText('您还没有申请').waitFor();
@@ -82,7 +62,7 @@ describe('我的申请 and 办理进度 in the H5 app', () => {
   });
 
   test('when the hospital completes the birth certificate and the police reject household registration with two reasons, then 办理进度 shows every item in Chinese, both reasons at once and the due dates', async () => {
-    const { page, devCode } = await openAsNewDevice();
+    const { page, devCode } = await openAsNewDevice(app.browser.context, app.server.url);
     const outside: string[] = [];
     page.on('request', (req) => {
       if (!req.url().startsWith(app.server.url) && !req.url().startsWith('data:')) outside.push(req.url());
