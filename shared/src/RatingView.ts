@@ -168,9 +168,7 @@ export const RatingStats = z
     definitions: z.record(z.string(), z.string()),
     overall: Tally,
     departments: z.array(Tally.extend({ department: z.enum(DEPARTMENT_CODES), departmentName: z.string() })),
-    items: z.array(
-      Tally.extend({ itemKey: z.enum(ITEM_KEYS), itemName: z.string(), department: z.enum(DEPARTMENT_CODES) }),
-    ),
+    items: z.array(Tally.extend({ itemKey: z.enum(ITEM_KEYS), itemName: z.string(), department: z.enum(DEPARTMENT_CODES) })),
   })
   .meta({ id: 'RatingStats' });
 export type RatingStats = z.infer<typeof RatingStats>;

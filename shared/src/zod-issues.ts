@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { FieldError } from './Problem';
 
-
 const HAS_CHINESE = /\p{Script=Han}/u;
 
 // Our schemas set a Chinese message on every check; this is the safety net for anything that slips

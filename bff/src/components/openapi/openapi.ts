@@ -28,8 +28,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'A dependency (database, licence library) is down; Retry-After says when to try again (DEPENDENCY_UNAVAILABLE)',
 };
 
-const tagOf = (op: OperationSpec) =>
-  op.auth === 'public' ? (op.path.startsWith('/api/') ? 'public' : 'process') : op.auth;
+const tagOf = (op: OperationSpec) => (op.auth === 'public' ? (op.path.startsWith('/api/') ? 'public' : 'process') : op.auth);
 
 function register(registry: OpenAPIRegistry, op: OperationSpec) {
   const { params, query, headers, body } = op.request ?? {};

@@ -224,7 +224,8 @@ export const OPERATIONS = {
       body: {
         schema: DraftInput,
         validatedBy: 'service',
-        description: 'Sections of ApplicationDraftInput to merge; `null` removes a field. The merged draft must satisfy ApplicationDraftInput.',
+        description:
+          'Sections of ApplicationDraftInput to merge; `null` removes a field. The merged draft must satisfy ApplicationDraftInput.',
       },
     },
     responses: { 200: ApplicationView },
@@ -461,7 +462,9 @@ export const OPERATIONS = {
     request: {
       query: z.object({
         limit: text('limit 应为 1–200 之间的整数').meta({ description: '1–200, default 50' }),
-        before: text('before 应为日期（YYYY-MM-DD，北京时间）或 ISO 8601 时间').meta({ description: 'nextBefore of the previous page' }),
+        before: text('before 应为日期（YYYY-MM-DD，北京时间）或 ISO 8601 时间').meta({
+          description: 'nextBefore of the previous page',
+        }),
       }),
     },
     responses: { 200: DepartmentRatingList },
@@ -496,7 +499,8 @@ export const OPERATIONS = {
   caseEvent: defineOperation({
     method: 'post',
     path: '/api/v1/dept/ratings/cases/{caseId}/events',
-    summary: 'call_back | rectify | feedback (parent notified) | appeal; idempotent by eventId; out of order is 409 with allowedEvents',
+    summary:
+      'call_back | rectify | feedback (parent notified) | appeal; idempotent by eventId; out of order is 409 with allowedEvents',
     description: `Department events on a bad-rating case, in order call_back → rectify → feedback (feedback notifies the parent); appeal (reasons: ${APPEAL_REASONS.map((r) => `${r} = ${APPEAL_REASON_LABELS[r]}`).join('; ')}) once, before feedback. Types: ${RATING_CASE_EVENT_TYPES.join(', ')}.`,
     auth: 'department',
     request: { params: ids('caseId'), body: { schema: RatingCaseEvent.meta({ id: 'RatingCaseEvent' }) } },
@@ -537,8 +541,12 @@ export const OPERATIONS = {
     auth: 'operator',
     request: {
       query: z.object({
-        from: text('from 应为日期（YYYY-MM-DD，北京时间）或 ISO 8601 时间').meta({ description: 'YYYY-MM-DD (China time) or ISO 8601' }),
-        to: text('to 应为日期（YYYY-MM-DD，北京时间）或 ISO 8601 时间').meta({ description: 'YYYY-MM-DD (China time) or ISO 8601' }),
+        from: text('from 应为日期（YYYY-MM-DD，北京时间）或 ISO 8601 时间').meta({
+          description: 'YYYY-MM-DD (China time) or ISO 8601',
+        }),
+        to: text('to 应为日期（YYYY-MM-DD，北京时间）或 ISO 8601 时间').meta({
+          description: 'YYYY-MM-DD (China time) or ISO 8601',
+        }),
       }),
     },
     responses: { 200: RatingStats },
@@ -548,7 +556,9 @@ export const OPERATIONS = {
     path: '/api/v1/admin/sla',
     summary: 'Items overdue or due within `withinHours` (default 8), by department',
     auth: 'operator',
-    request: { query: z.object({ withinHours: text('withinHours 应为 0–336 之间的小时数').meta({ description: '0–336, default 8' }) }) },
+    request: {
+      query: z.object({ withinHours: text('withinHours 应为 0–336 之间的小时数').meta({ description: '0–336, default 8' }) }),
+    },
     responses: { 200: SlaReport },
   }),
 } as const;
