@@ -6,7 +6,7 @@ import { buildRouters } from '../../bff/src/server';
 import { listRoutes } from '../../bff/src/libraries/router';
 import { errorStatuses, openApiPath } from '../../bff/src/libraries/operation';
 import { OPERATION_LIST } from '../../bff/src/components/openapi';
-import { findOperation } from '../support/contract';
+import { checkResponse, ContractError, findOperation } from '../support/contract';
 import { api, startTestServer, type TestServer } from '../support/test-server';
 
 let server: TestServer;
@@ -103,4 +103,24 @@ test('when an integrator opens the docs page in development, then it is served w
   expect(String(viewer.body).length).toBeGreaterThan(100_000);
   const init = await api(server.url, 'GET', '/api/v1/docs/init.js');
   expect(init.body).toContain("url: '/api/v1/openapi.json'");
+});
+
+test('when a response strays from the registry, then the tests’ contract check fails it', () => {
+  const problem = { type: 't', title: '未找到', status: 404, code: 'NOT_FOUND', detail: '该申请不存在或无权查看' };
+  const json = 'application/json; charset=utf-8';
+  const check = (method: string, path: string, status: number, body: unknown, contentType = json) =>
+    checkResponse(method, path, { status, contentType, body, empty: body === '' });
+  // What the BFF really answers passes.
+  expect(() => check('GET', '/healthz', 200, { status: 'ok' })).not.toThrow();
+  expect(() => check('GET', '/api/v1/applications/a1/', 404, problem, 'application/problem+json')).not.toThrow();
+  expect(() => check('DELETE', '/api/v1/applications/a1', 204, '', '')).not.toThrow();
+  // A field of the wrong type, a missing field, an undocumented status, an error that is not a Problem.
+  expect(() => check('GET', '/healthz', 200, { status: 'fine' })).toThrow(ContractError);
+  expect(() => check('GET', '/api/v1/notifications', 200, {})).toThrow(/notifications/);
+  expect(() => check('GET', '/api/v1/notifications', 404, { ...problem }, 'application/problem+json')).toThrow(/not documented/);
+  expect(() => check('GET', '/api/v1/applications', 201, { applications: [] })).toThrow(/not documented/);
+  expect(() => check('GET', '/api/v1/guide', 500, { message: 'boom' })).toThrow(ContractError);
+  expect(() => check('DELETE', '/api/v1/applications/a1', 204, '{}')).toThrow(/without a body/);
+  // A success on an /api/ path no operation declares.
+  expect(() => check('GET', '/api/v1/secret', 200, {})).toThrow(/no operation/);
 });
