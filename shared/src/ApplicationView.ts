@@ -27,10 +27,10 @@ export const ItemView = z
     acceptedAt: instant.optional(),
     completedAt: instant.optional(),
     deliveredAt: instant.optional(),
-    rejection: z.object({ reasons: z.array(RejectionReason), at: instant }).optional(),
+    rejection: z.strictObject({ reasons: z.array(RejectionReason), at: instant }).optional(),
     outputs: z.record(z.string(), z.string()).optional(),
-    shipment: z.object({ carrier: z.string(), trackingNumber: z.string(), at: instant }).optional(),
-    pickup: z.object({ place: z.string(), hours: z.string(), pickupCode: z.string().optional(), at: instant }).optional(),
+    shipment: z.strictObject({ carrier: z.string(), trackingNumber: z.string(), at: instant }).optional(),
+    pickup: z.strictObject({ place: z.string(), hours: z.string(), pickupCode: z.string().optional(), at: instant }).optional(),
   })
   .meta({ id: 'ItemView' });
 export type ItemView = z.infer<typeof ItemView>;
@@ -69,22 +69,22 @@ export const ApplicationSummary = z
 export type ApplicationSummary = z.infer<typeof ApplicationSummary>;
 
 /** `GET /applications`. */
-export const ApplicationList = z.object({ applications: z.array(ApplicationSummary) }).meta({ id: 'ApplicationList' });
+export const ApplicationList = z.strictObject({ applications: z.array(ApplicationSummary) }).meta({ id: 'ApplicationList' });
 export type ApplicationList = z.infer<typeof ApplicationList>;
 
 /** How an item's document reaches the parents: by mail (phone masked) or at a pickup point of the guide. */
 export const DeliveryView = z
   .discriminatedUnion('method', [
-    z.object({
+    z.strictObject({
       method: z.literal('mail'),
       recipient: z.string().optional(),
       phone: z.string().optional(),
       regionCode: z.string().optional(),
       addressDetail: z.string().optional(),
     }),
-    z.object({
+    z.strictObject({
       method: z.literal('pickup'),
-      pickupPoint: z.object({ id: z.string(), name: z.string(), address: z.string(), hours: z.string() }).optional(),
+      pickupPoint: z.strictObject({ id: z.string(), name: z.string(), address: z.string(), hours: z.string() }).optional(),
     }),
   ])
   .meta({ id: 'DeliveryView' });
@@ -124,7 +124,7 @@ export const Progress = z
     /** False when this year's holiday schedule is unknown and dates are counted Mon–Fri. */
     calendarCovered: z.boolean(),
     items: z.array(ProgressItem),
-    needsCorrection: z.array(z.object({ key: z.enum(ITEM_KEYS), name: z.string(), reasons: z.array(RejectionReason) })),
+    needsCorrection: z.array(z.strictObject({ key: z.enum(ITEM_KEYS), name: z.string(), reasons: z.array(RejectionReason) })),
     timeline: z.array(TimelineEntry),
   })
   .meta({ id: 'Progress' });

@@ -49,9 +49,9 @@ export const AttachmentList = z
 export type AttachmentList = z.infer<typeof AttachmentList>;
 
 /** The photos and licences a department's task shows (bytes through the task's attachment URL). */
-export const TaskAttachments = z.object({
+export const TaskAttachments = z.strictObject({
   attachments: z.array(
-    z.object({
+    z.strictObject({
       id: z.string(),
       kind: z.enum(ATTACHMENT_KINDS),
       kindLabel: z.string(),

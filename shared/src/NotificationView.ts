@@ -17,7 +17,7 @@ export const Notice = z
 export type Notice = z.infer<typeof Notice>;
 
 /** `GET /notifications`: newest first. */
-export const NoticeList = z.object({ notifications: z.array(Notice) }).meta({ id: 'NoticeList' });
+export const NoticeList = z.strictObject({ notifications: z.array(Notice) }).meta({ id: 'NoticeList' });
 export type NoticeList = z.infer<typeof NoticeList>;
 
 /** `GET /admin/outbox`: where deliveries stand; never their params nor anything of the parents. */
@@ -26,7 +26,7 @@ export const OutboxList = z
     state: z.enum(['dead', 'pending']),
     count: z.number().int().nonnegative(),
     entries: z.array(
-      z.object({
+      z.strictObject({
         id: z.string(),
         applicationId: z.string(),
         template: z.string(),

@@ -3,7 +3,7 @@ import { DEPARTMENT_CODES, ITEM_KEYS } from './items';
 import { APPEAL_REASONS, RATING_CASE_EVENT_TYPES, RATING_CASE_STATUSES, RATING_LEVELS, RATING_STAGES } from './Rating';
 
 const instant = z.iso.datetime();
-const itemRef = z.object({ key: z.enum(ITEM_KEYS), name: z.string() });
+const itemRef = z.strictObject({ key: z.enum(ITEM_KEYS), name: z.string() });
 
 /** What anyone may see of a rating's substance: never who gave it. `comment` is plain text, never HTML. */
 export const RatingBody = z
@@ -14,7 +14,7 @@ export const RatingBody = z
     level: z.enum(RATING_LEVELS),
     levelLabel: z.string(),
     bad: z.boolean(),
-    tags: z.array(z.object({ code: z.string(), label: z.string() })),
+    tags: z.array(z.strictObject({ code: z.string(), label: z.string() })),
     comment: z.string().nullable(),
     items: z.array(itemRef),
     createdAt: instant,
@@ -25,7 +25,7 @@ export type RatingBody = z.infer<typeof RatingBody>;
 const RatingWithId = RatingBody.extend({ id: z.string() });
 
 /** The parent's view of the handling of their bad rating: no rectification internals, no appeal details unless upheld. */
-export const ParentRatingCase = z.object({
+export const ParentRatingCase = z.strictObject({
   department: z.enum(DEPARTMENT_CODES),
   departmentName: z.string(),
   status: z.enum(RATING_CASE_STATUSES),
@@ -33,7 +33,7 @@ export const ParentRatingCase = z.object({
   callbackDueAt: instant.optional(),
   feedbackDueAt: instant.optional(),
   calledBackAt: instant.nullable(),
-  feedback: z.object({ message: z.string(), at: instant.optional() }).nullable(),
+  feedback: z.strictObject({ message: z.string(), at: instant.optional() }).nullable(),
   appealUpheld: z.boolean(),
 });
 
@@ -42,7 +42,7 @@ export const RatingsView = z
   .object({
     applicationId: z.string(),
     stages: z.array(
-      z.object({
+      z.strictObject({
         stage: z.enum(RATING_STAGES),
         stageLabel: z.string(),
         reached: z.boolean(),
@@ -80,9 +80,9 @@ export const RatingCaseView = z
     overdue: z.boolean(),
     callbackOverdue: z.boolean(),
     feedbackOverdue: z.boolean(),
-    callback: z.object({ reached: z.boolean(), note: z.string().optional(), at: instant.optional() }).nullable(),
-    rectification: z.object({ measures: z.string(), at: instant.optional() }).nullable(),
-    feedback: z.object({ message: z.string(), at: instant.optional() }).nullable(),
+    callback: z.strictObject({ reached: z.boolean(), note: z.string().optional(), at: instant.optional() }).nullable(),
+    rectification: z.strictObject({ measures: z.string(), at: instant.optional() }).nullable(),
+    feedback: z.strictObject({ message: z.string(), at: instant.optional() }).nullable(),
     appeal: z
       .object({
         reason: z.enum(APPEAL_REASONS),
@@ -142,7 +142,7 @@ export const OperatorRatingCaseList = z
 export type OperatorRatingCaseList = z.infer<typeof OperatorRatingCaseList>;
 
 const share = z.number().min(0).max(1).nullable();
-const Tally = z.object({
+const Tally = z.strictObject({
   count: z.number().int().nonnegative(),
   levels: z.record(z.enum(RATING_LEVELS), z.number().int().nonnegative()),
   good: z.number().int().nonnegative(),

@@ -24,7 +24,7 @@ export const TaskView = z
     dispatchedAt: instant.optional(),
     dueAt: instant.optional(),
     submittedAt: instant.optional(),
-    rejection: z.object({ reasons: z.array(RejectionReason), at: instant }).optional(),
+    rejection: z.strictObject({ reasons: z.array(RejectionReason), at: instant }).optional(),
     resubmissions: z.number().int().nonnegative(),
     outputs: z.record(z.string(), z.string()),
     upstream: z.record(z.string(), z.unknown()),
@@ -45,7 +45,7 @@ export const TaskList = z
   .meta({ id: 'TaskList' });
 export type TaskList = z.infer<typeof TaskList>;
 
-const SlaEntry = z.object({
+const SlaEntry = z.strictObject({
   taskId: z.string(),
   applicationId: z.string(),
   itemKey: z.enum(ITEM_KEYS),
@@ -63,7 +63,7 @@ export const SlaReport = z
     withinHours: z.number(),
     calendarWarnings: z.array(z.string()),
     departments: z.array(
-      z.object({
+      z.strictObject({
         department: z.enum(DEPARTMENT_CODES),
         departmentName: z.string(),
         overdueCount: z.number().int().nonnegative(),
