@@ -95,14 +95,14 @@ test('when an integrator opens the docs page in development, then it is served w
   const page = await api(server.url, 'GET', '/api/v1/docs');
   expect(page.status).toBe(200);
   expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-  expect(page.body).toContain('<script src="/api/v1/docs/scalar.js"></script>');
+  expect(page.body).toContain('<script src="/api/v1/docs/redoc.js"></script>');
   expect(page.body).not.toMatch(/<script>|https?:\/\//);
   expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-  const viewer = await api(server.url, 'GET', '/api/v1/docs/scalar.js');
+  const viewer = await api(server.url, 'GET', '/api/v1/docs/redoc.js');
   expect(viewer.status).toBe(200);
   expect(String(viewer.body).length).toBeGreaterThan(100_000);
   const init = await api(server.url, 'GET', '/api/v1/docs/init.js');
-  expect(init.body).toContain("url: '/api/v1/openapi.json'");
+  expect(init.body).toContain("Redoc.init('/api/v1/openapi.json'");
 });
 
 test('when a response strays from the registry, then the tests’ contract check fails it', () => {

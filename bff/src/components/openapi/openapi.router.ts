@@ -27,30 +27,24 @@ const PAGE = `<!doctype html>
 <title>出生“一件事” BFF 接口文档</title>
 </head>
 <body>
-<div id="api-reference"></div>
-<script src="/api/v1/docs/scalar.js"></script>
+<div id="redoc"></div>
+<script src="/api/v1/docs/redoc.js"></script>
 <script src="/api/v1/docs/init.js"></script>
 </body>
 </html>
 `;
 
-const INIT = `Scalar.createApiReference('#api-reference', {
-  url: '/api/v1/openapi.json',
-  withDefaultFonts: false,
-  hideClientButton: true,
-  telemetry: false,
-});
+const INIT = `Redoc.init('/api/v1/openapi.json', { hideDownloadButton: false, expandResponses: '200,201,202' }, document.getElementById('redoc'));
 `;
 
-/** Scalar's standalone bundle from its npm package (a development dependency: only read when the page is asked for). */
-async function scalarBundle(): Promise<Buffer> {
-  const entry = require.resolve('@scalar/api-reference');
-  return readFile(path.join(path.dirname(entry), 'browser', 'standalone.js'));
+/** Redoc's standalone bundle from its npm package (a development dependency: only read when the page is asked for). */
+async function viewerBundle(): Promise<Buffer> {
+  return readFile(path.join(path.dirname(require.resolve('redoc/package.json')), 'bundles', 'redoc.standalone.js'));
 }
 
-// Scalar's bundle sets inline styles and loads images as data: URLs; scripts are same-origin files only.
+// Redoc sets inline styles (styled-components) and runs its search in a blob: worker; scripts are same-origin files only.
 const PAGE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** GET /api/v1/docs: a readable page of the document for integrators; development only (not mounted in production). */
 export function docsRouter(): Router {
@@ -65,7 +59,7 @@ export function docsRouter(): Router {
   route(router, OPERATIONS.docsViewer, async (ctx) => {
     ctx.type = 'text/javascript; charset=utf-8';
     ctx.set('Cache-Control', 'no-cache');
-    ctx.body = await (bundle ??= scalarBundle());
+    ctx.body = await (bundle ??= viewerBundle());
   });
   route(router, OPERATIONS.docsInit, (ctx) => {
     ctx.type = 'text/javascript; charset=utf-8';

@@ -106,8 +106,8 @@ export const OPERATIONS = {
   }),
   docsViewer: defineOperation({
     method: 'get',
-    path: '/api/v1/docs/scalar.js',
-    summary: "The page's viewer: Scalar's standalone bundle from its npm package (development only)",
+    path: '/api/v1/docs/redoc.js',
+    summary: "The page's viewer: Redoc's standalone bundle from its npm package (development only)",
     auth: 'public',
     devOnly: true,
     database: false,
