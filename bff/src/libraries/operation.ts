@@ -54,8 +54,6 @@ export type OperationSpec = {
   errors?: number[];
 };
 
-export type Operation = OperationSpec & { readonly id: string };
-
 /** Declares one operation of the API; the router mounts it with `route()` and the document describes it. */
 export function defineOperation<const T extends OperationSpec>(spec: T): T {
   return spec;
