@@ -21,7 +21,7 @@ import {
   notificationsRouter,
   outboxAdminRouter,
 } from './components/notifications';
-import { openApiRouter } from './components/openapi';
+import { docsRouter, OPERATION_LIST, openApiRouter } from './components/openapi';
 import {
   adminRatingsRouter,
   createRatingsRepository,
@@ -200,15 +200,16 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
   return app;
 }
 
-/** The only /api/ paths that answer without a token; every other /api/ path needs one (deny by default). */
-export const PUBLIC_API_PATHS = [
-  '/api/v1/auth/login',
-  '/api/v1/auth/refresh',
-  '/api/v1/dept/auth/token',
-  '/api/v1/admin/auth/token',
-  '/api/v1/guide',
-  '/api/v1/openapi.json',
-] as const;
+/**
+ * The only /api/ paths that answer without a token: the registry's public operations (operations.ts).
+ * Every other /api/ path needs one (deny by default).
+ */
+export const PUBLIC_API_PATHS: readonly string[] = OPERATION_LIST.filter(
+  (op) => op.auth === 'public' && op.path.startsWith('/api/'),
+).map((op) => {
+  if (op.path.includes('{')) throw new Error(`a public path must be exact: ${op.path}`);
+  return op.path;
+});
 
 /** Every router of the BFF, in the order they are mounted (tests list their routes from here). */
 export function buildRouters(deps: ServerDeps, c: Components): Router[] {
@@ -234,6 +235,6 @@ export function buildRouters(deps: ServerDeps, c: Components): Router[] {
     adminRouter(c.tasks, c.signer),
     notificationsRouter({ connection, signer: c.signer }),
     outboxAdminRouter({ connection, signer: c.signer }),
-    ...(config.NODE_ENV !== 'production' ? [devInboxRouter({ connection })] : []),
+    ...(config.NODE_ENV !== 'production' ? [devInboxRouter({ connection }), docsRouter()] : []),
   ];
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ITEM_CATALOGUE, type ItemKey } from './items';
 import { ATTACHMENT_KINDS, type AttachmentKind } from './attachment-kinds';
-import type { FieldError } from './zod-issues';
+import type { FieldError } from './Problem';
 
 export { ATTACHMENT_KINDS, type AttachmentKind } from './attachment-kinds';
 

@@ -3,7 +3,7 @@ import { toChinaDateString } from './china-time';
 import { parseIdNumber, type Sex } from './id-number';
 import { DEPARTMENT_CODES, ITEM_CATALOGUE, isItemKey, type ItemKey } from './items';
 import { choice, strict, text } from './schema-kit';
-import type { FieldError } from './zod-issues';
+import type { FieldError } from './Problem';
 
 /** One of the four departments, by code. */
 export const Department = choice(DEPARTMENT_CODES, '部门编号不正确。');

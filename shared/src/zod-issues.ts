@@ -1,11 +1,5 @@
 import type { z } from 'zod';
-
-export interface FieldError {
-  /** Dot path of the field, e.g. `mother.idNumber` or `items.1`; '' for the whole body. */
-  path: string;
-  /** Chinese, for the parent (or the department) to act on. */
-  message: string;
-}
+import type { FieldError } from './Problem';
 
 const HAS_CHINESE = /\p{Script=Han}/u;
 

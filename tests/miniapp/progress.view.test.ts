@@ -1,5 +1,5 @@
 // The pure rules behind 办理进度: each item's steps, the timeline in Chinese newest first, field names.
-import type { ProgressItem, TimelineEntry } from '../../miniapp/src/services/types';
+import type { ProgressItem, TimelineEntry } from '@birth/shared';
 import {
   describeTimelineEntry,
   fieldLabel,

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../bff/src/libraries/logger';
 import { createConnection } from '../../bff/src/libraries/mongo';
 import { createComponents, createServer, type Components, type ServerDeps } from '../../bff/src/server';
+import { checkResponse } from './contract';
 import { findPersonalData } from './leaks';
 
 export type TestServer = {
@@ -81,7 +82,10 @@ export async function startTestServer(
 
 export type ApiResponse<T = any> = { status: number; headers: Headers; body: T };
 
-/** A tiny JSON client over real HTTP. */
+/**
+ * A tiny JSON client over real HTTP. Every response is checked against the API contract (contract.ts):
+ * a body that does not match its operation's schema, or an undocumented status, fails the test.
+ */
 export async function api<T = any>(
   base: string,
   method: string,
@@ -98,6 +102,8 @@ export async function api<T = any>(
   const res = await fetch(`${base}${path}`, { method, headers, body: body as BodyInit | undefined });
   const text = await res.text();
   let parsed: unknown = text;
-  if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+  const contentType = res.headers.get('content-type') ?? '';
+  if (contentType.includes('json') && text) parsed = JSON.parse(text);
+  checkResponse(method, path, { status: res.status, contentType, body: parsed, empty: text.length === 0 });
   return { status: res.status, headers: res.headers, body: parsed as T };
 }

@@ -1,7 +1,9 @@
 // One error type for everything the BFF answers on purpose. The error middleware turns an AppError into
 // application/problem+json (RFC 9457); anything else becomes a 500 with no detail of the cause.
 
-export type FieldError = { path: string; message: string };
+import type { FieldError } from '@birth/shared';
+
+export type { FieldError };
 
 export const ERROR_TITLES = {
   VALIDATION_FAILED: { status: 400, title: '提交的信息有误' },

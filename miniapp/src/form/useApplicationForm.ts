@@ -2,7 +2,7 @@ import Taro from '@tarojs/taro';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createApplication, getApplication, patchApplication, submitApplication } from '../services/api';
 import { ApiError } from '../services/http';
-import type { ApplicationView } from '../services/types';
+import type { ApplicationView } from '@birth/shared';
 import { newIdempotencyKey } from '../utils/ids';
 import {
   STEPS,

@@ -1,5 +1,5 @@
 import { listApplications, listNotifications } from '../services/api';
-import type { ApplicationSummary, Notice } from '../services/types';
+import type { ApplicationSummary, Notice } from '@birth/shared';
 import { useRemoteData, type Remote } from './useRemoteData';
 
 export interface MyApplications {

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import { listNotifications } from '../services/api';
-import type { Notice } from '../services/types';
+import type { Notice } from '@birth/shared';
 import { useRemoteData, type Remote } from './useRemoteData';
 
 const SEEN_KEY = 'birth.notices.seenAt';

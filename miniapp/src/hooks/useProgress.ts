@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { getProgress, listApplications } from '../services/api';
 import { ApiError } from '../services/http';
-import type { Progress } from '../services/types';
+import type { Progress } from '@birth/shared';
 import { useRemoteData, type Remote } from './useRemoteData';
 
 /** How often 办理进度 reloads while on screen. */

@@ -1,15 +1,18 @@
-import type { Guide } from '@birth/shared';
-import { request } from './http';
 import type {
+  ApplicationList,
   ApplicationSummary,
   ApplicationView,
-  LoginRequest,
+  Guide,
+  LoginInput,
   Notice,
+  NoticeList,
   Progress,
+  RatingCreated,
   RatingInput,
   RatingsView,
-  Tokens,
-} from './types';
+  TokenResponse,
+} from '@birth/shared';
+import { request } from './http';
 
 // Every BFF path the app calls is written here and nowhere else.
 
@@ -22,20 +25,20 @@ export async function getGuide(): Promise<Guide> {
 }
 
 /** Exchanges a platform login code (or, with `dev`, a demo parent's name) for tokens. */
-export async function postLogin(input: LoginRequest): Promise<Tokens> {
-  const { data } = await request<Tokens>({ method: 'POST', path: '/auth/login', body: input, auth: false });
+export async function postLogin(input: LoginInput): Promise<TokenResponse> {
+  const { data } = await request<TokenResponse>({ method: 'POST', path: '/auth/login', body: input, auth: false });
   return data;
 }
 
 /** Rotates the refresh token: the one sent is used up, the answer holds the next one. */
-export async function postRefresh(refreshToken: string): Promise<Tokens> {
-  const { data } = await request<Tokens>({ method: 'POST', path: '/auth/refresh', body: { refreshToken }, auth: false });
+export async function postRefresh(refreshToken: string): Promise<TokenResponse> {
+  const { data } = await request<TokenResponse>({ method: 'POST', path: '/auth/refresh', body: { refreshToken }, auth: false });
   return data;
 }
 
 /** The parent's own applications (drafts included), as the BFF orders them. */
 export async function listApplications(): Promise<ApplicationSummary[]> {
-  const { data } = await request<{ applications: ApplicationSummary[] }>({ path: '/applications' });
+  const { data } = await request<ApplicationList>({ path: '/applications' });
   return data.applications ?? [];
 }
 
@@ -47,7 +50,7 @@ export async function getProgress(applicationId: string): Promise<Progress> {
 
 /** The parent's notices, newest first. */
 export async function listNotifications(): Promise<Notice[]> {
-  const { data } = await request<{ notifications: Notice[] }>({ path: '/notifications' });
+  const { data } = await request<NoticeList>({ path: '/notifications' });
   return data.notifications ?? [];
 }
 
@@ -127,8 +130,8 @@ export async function getRatings(applicationId: string): Promise<RatingsView> {
   return data;
 }
 
-export async function postRating(applicationId: string, input: RatingInput, idempotencyKey: string): Promise<unknown> {
-  const { data } = await request<unknown>({
+export async function postRating(applicationId: string, input: RatingInput, idempotencyKey: string): Promise<RatingCreated> {
+  const { data } = await request<RatingCreated>({
     method: 'POST',
     path: `/applications/${segment(applicationId)}/ratings`,
     body: input,

@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro';
+import type { FieldError, Problem } from '@birth/shared';
 
 /** Every BFF route the app uses lives under this prefix. */
 export const API_PREFIX = '/api/v1';
@@ -8,11 +9,7 @@ const REFRESH_TOKEN_KEY = 'birth.auth.refreshToken';
 /** When the access token stops working (epoch ms), from the `expiresIn` the BFF sent with it. */
 const ACCESS_EXPIRES_KEY = 'birth.auth.accessExpiresAt';
 
-/** One field that failed validation, as listed in a problem+json `errors` array. */
-export interface FieldError {
-  path: string;
-  message: string;
-}
+export type { FieldError };
 
 /**
  * Any failed API call. `message` is always Chinese a parent can act on: the BFF's `detail` when it
@@ -57,12 +54,8 @@ export function messageForStatus(status: number): string {
   return STATUS_MESSAGES[status] ?? (status >= 500 ? SERVER_MESSAGE : '请求没有成功，请稍后再试');
 }
 
-interface ProblemBody {
-  code?: unknown;
-  title?: unknown;
-  detail?: unknown;
-  errors?: unknown;
-}
+/** A problem+json body as received: the shared `Problem`, every field still to be checked. */
+type ProblemBody = { [K in keyof Problem]?: unknown };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

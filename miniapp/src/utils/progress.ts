@@ -1,5 +1,5 @@
 import { DEPARTMENTS, ITEM_CATALOGUE, isItemKey, type ApplicationStatus, type ItemKey, type ItemState } from '@birth/shared';
-import type { ProgressItem, TimelineEntry } from '../services/types';
+import type { ProgressItem, TimelineEntry } from '@birth/shared';
 
 // Pure rules for the 办理进度 page: the step indicator of an item, the timeline in Chinese, and which
 // colour (tone) a state or status is shown in. Kept out of the components so they can be unit tested.

@@ -1,4 +1,5 @@
 // Multipart uploads over real HTTP for the photo tests (Node's fetch + FormData, as a browser would send them).
+import { checkResponse } from '../contract';
 import type { ApiResponse } from '../test-server';
 
 export type UploadPart = { name: string; value: string } | { name: string; file: Buffer; filename?: string; type?: string };
@@ -23,7 +24,9 @@ export async function multipart(
   });
   const text = await res.text();
   const type = res.headers.get('content-type') ?? '';
-  return { status: res.status, headers: res.headers, body: type.includes('json') && text ? JSON.parse(text) : text };
+  const body = type.includes('json') && text ? JSON.parse(text) : text;
+  checkResponse('POST', path, { status: res.status, contentType: type, body, empty: text.length === 0 });
+  return { status: res.status, headers: res.headers, body };
 }
 
 /** Uploads one photo of `kind` to an application. */
@@ -54,5 +57,9 @@ export async function getBytes(
   token: string,
 ): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
   const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const type = res.headers.get('content-type') ?? '';
+  const body = type.includes('json') && bytes.length ? JSON.parse(bytes.toString('utf8')) : bytes;
+  checkResponse('GET', path, { status: res.status, contentType: type, body, empty: bytes.length === 0 });
+  return { status: res.status, headers: res.headers, bytes };
 }

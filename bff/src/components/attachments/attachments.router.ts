@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import multer from 'multer';
 import type Router from '@koa/router';
 import { apiRouter } from '../../libraries/router';
+import { route } from '../../libraries/operation';
+import { OPERATIONS } from '../openapi/operations';
 import type { Context, Middleware } from 'koa';
-import { ATTACHMENT_LIMITS, AttachmentKindInput, ParentRoleInput } from '@birth/shared';
+import { ATTACHMENT_LIMITS, AttachmentKindInput, type ParentRole } from '@birth/shared';
 import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
 import { AppError } from '../../libraries/errors';
 import { parseInput } from '../../libraries/http';
@@ -71,7 +73,7 @@ export function attachmentsRouter(
   const router = apiRouter('/api/v1/applications/:id');
   router.use(requireRole(signer, 'parent'), parentLimit);
 
-  router.post('/attachments', parseUpload, async (ctx) => {
+  route(router, OPERATIONS.uploadAttachment, parseUpload, async (ctx) => {
     const req = ctx.req as unknown as { file?: { buffer: Buffer }; body?: Record<string, unknown> };
     const file = req.file;
     const fields = req.body ?? {};
@@ -99,33 +101,29 @@ export function attachmentsRouter(
     ctx.body = result.body;
   });
 
-  router.get('/attachments', async (ctx) => {
+  route(router, OPERATIONS.listAttachments, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.list(principal(ctx).sub, ctx.params.id);
   });
 
-  router.get('/attachments/:attachmentId', async (ctx) => {
+  route(router, OPERATIONS.getAttachment, async (ctx) => {
     const size = ctx.query.size;
-    if (size !== undefined && size !== 'full' && size !== 'thumb')
-      throw new AppError('VALIDATION_FAILED', '参数有误', {
-        errors: [{ path: 'query.size', message: 'size 应为 thumb（默认）或 full' }],
-      });
     const { bytes } = await service.read(principal(ctx), ctx.params.id, ctx.params.attachmentId, size === 'full');
     sendImage(ctx, bytes);
   });
 
-  router.delete('/attachments/:attachmentId', async (ctx) => {
+  route(router, OPERATIONS.deleteAttachment, async (ctx) => {
     await service.remove(principal(ctx).sub, ctx.params.id, ctx.params.attachmentId);
     ctx.status = 204;
   });
 
-  router.put('/licences/:role', async (ctx) => {
-    const role = parseInput(ParentRoleInput, ctx.params.role, 'role');
+  route(router, OPERATIONS.useLicence, async (ctx) => {
+    const role = ctx.params.role as ParentRole;
     ctx.body = await service.useLicence(principal(ctx).sub, ctx.params.id, role);
   });
 
-  router.delete('/licences/:role', async (ctx) => {
-    const role = parseInput(ParentRoleInput, ctx.params.role, 'role');
+  route(router, OPERATIONS.dropLicence, async (ctx) => {
+    const role = ctx.params.role as ParentRole;
     await service.dropLicence(principal(ctx).sub, ctx.params.id, role);
     ctx.status = 204;
   });
@@ -137,7 +135,7 @@ export function attachmentsRouter(
 export function taskAttachmentsRouter(service: AttachmentsService, signer: TokenSigner): Router {
   const router = apiRouter('/api/v1/dept/tasks');
   router.use(requireRole(signer, 'department'));
-  router.get('/:taskId/attachments/:attachmentId', async (ctx) => {
+  route(router, OPERATIONS.getTaskAttachment, async (ctx) => {
     const { bytes } = await service.readForTask(principal(ctx), ctx.params.taskId, ctx.params.attachmentId);
     sendImage(ctx, bytes);
   });

@@ -1,7 +1,6 @@
 export { attachmentsRouter, taskAttachmentsRouter, UPLOAD_FIELDS } from './attachments.router';
 export { createAttachmentsRepository, type AttachmentsRepository } from './attachments.repository';
 export { createAttachmentsService, watermarkDate, type AttachmentsService } from './attachments.service';
-export { attachmentsOpenApi } from './attachments.openapi';
 export { createPhotoPipeline, type PhotoPipeline } from './photo.pipeline';
 export { createGridFsPhotoStore, type PhotoStore } from './photo.store';
 export { QUALITY_THRESHOLDS } from './photo.quality';

@@ -1,23 +1,27 @@
 import { apiRouter } from '../../libraries/router';
+import { route } from '../../libraries/operation';
+import { OPERATIONS } from '../openapi/operations';
 import type Router from '@koa/router';
-import type { Middleware } from 'koa';
-import { ClientCredentialsInput, LoginInput, RefreshInput } from '@birth/shared';
-import { parseInput, requireJson } from '../../libraries/http';
+import type { Context, Middleware } from 'koa';
+import type { ClientCredentialsInput, LoginInput, RefreshInput } from '@birth/shared';
 import type { AuthService } from './auth.service';
+
+/** The body as the registry's schema parsed it. */
+const body = <T>(ctx: Context) => (ctx.request as unknown as { body: T }).body;
 
 export function authRouter(service: AuthService, loginLimit: Middleware): Router {
   const router = apiRouter('/api/v1');
-  router.post('/auth/login', loginLimit, async (ctx) => {
-    ctx.body = await service.login(parseInput(LoginInput, requireJson(ctx)));
+  route(router, OPERATIONS.login, loginLimit, async (ctx) => {
+    ctx.body = await service.login(body<LoginInput>(ctx));
   });
-  router.post('/auth/refresh', loginLimit, async (ctx) => {
-    ctx.body = await service.refresh(parseInput(RefreshInput, requireJson(ctx)));
+  route(router, OPERATIONS.refresh, loginLimit, async (ctx) => {
+    ctx.body = await service.refresh(body<RefreshInput>(ctx));
   });
-  router.post('/dept/auth/token', loginLimit, (ctx) => {
-    ctx.body = service.clientToken(parseInput(ClientCredentialsInput, requireJson(ctx)), 'department');
+  route(router, OPERATIONS.departmentToken, loginLimit, (ctx) => {
+    ctx.body = service.clientToken(body<ClientCredentialsInput>(ctx), 'department');
   });
-  router.post('/admin/auth/token', loginLimit, (ctx) => {
-    ctx.body = service.clientToken(parseInput(ClientCredentialsInput, requireJson(ctx)), 'operator');
+  route(router, OPERATIONS.operatorToken, loginLimit, (ctx) => {
+    ctx.body = service.clientToken(body<ClientCredentialsInput>(ctx), 'operator');
   });
   return router;
 }

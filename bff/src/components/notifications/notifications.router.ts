@@ -1,4 +1,6 @@
 import { apiRouter } from '../../libraries/router';
+import { route } from '../../libraries/operation';
+import { OPERATIONS } from '../openapi/operations';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Connection } from 'mongoose';
@@ -16,7 +18,7 @@ export function notificationsRouter(deps: NotificationsRouterDeps): Router {
   const service = serviceOf(deps);
   const router = apiRouter('/api/v1/notifications');
   router.use(requireRole(deps.signer, 'parent'));
-  router.get('/', async (ctx: Context) => {
+  route(router, OPERATIONS.listNotifications, async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.listForOwner((ctx.state.principal as Principal).sub);
   });
@@ -28,7 +30,7 @@ export function outboxAdminRouter(deps: NotificationsRouterDeps): Router {
   const service = serviceOf(deps);
   const router = apiRouter('/api/v1/admin/outbox');
   router.use(requireRole(deps.signer, 'operator'));
-  router.get('/', async (ctx: Context) => {
+  route(router, OPERATIONS.listOutbox, async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.listOutbox(typeof ctx.query.state === 'string' ? ctx.query.state : undefined);
   });
@@ -106,7 +108,7 @@ ${rows}
 export function devInboxRouter(deps: { connection: Connection; service?: NotificationsService }): Router {
   const service = serviceOf(deps);
   const router = apiRouter();
-  router.get('/dev/inbox', async (ctx: Context) => {
+  route(router, OPERATIONS.devInbox, async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
     // The page is all text: no script, no outside resources.
     ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");

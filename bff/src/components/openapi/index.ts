@@ -1,1 +1,3 @@
-export { buildOpenApi, openApiRouter } from './openapi';
+export { buildOpenApi } from './openapi';
+export { docsRouter, openApiRouter } from './openapi.router';
+export { OPERATIONS, OPERATION_LIST, type OperationName } from './operations';

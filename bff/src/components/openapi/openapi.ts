@@ -1,387 +1,113 @@
-import { apiRouter } from '../../libraries/router';
-import type Router from '@koa/router';
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
 import {
-  APPEAL_REASONS,
-  APPEAL_REASON_LABELS,
-  AppealDecisionInput,
-  RATING_CASE_EVENT_TYPES,
+  ApplicationInput,
+  Problem,
   RATING_CASE_STATUSES,
   RATING_CASE_STATUS_LABELS,
   RATING_LEVELS,
   RATING_LEVEL_LABELS,
   RATING_STAGES,
   RATING_TAGS,
-  RatingCaseEvent,
-  RatingInput,
-  ApplicationDraftInput,
-  ApplicationInput,
-  ClientCredentialsInput,
-  DepartmentEvent,
-  Guide,
-  ITEM_STATES,
-  LoginInput,
-  RefreshInput,
-  ResubmitItemInput,
-  TokenResponse,
 } from '@birth/shared';
-import { attachmentsOpenApi } from '../attachments/attachments.openapi';
-import { bearer, body, idParam, json, ok, problems } from './openapi.helpers';
+import { errorStatuses, type OperationSpec } from '../../libraries/operation';
+import { OPERATION_LIST } from './operations';
 
-/** The OpenAPI 3.0 document, generated from the same zod schemas that validate requests. */
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad input: every failing field in `errors` (VALIDATION_FAILED), or a body that cannot be parsed (BAD_REQUEST)',
+  401: 'No token, or a bad or expired one (UNAUTHENTICATED)',
+  403: 'Another role, or not yours (FORBIDDEN)',
+  404: 'Unknown, or someone else’s (NOT_FOUND)',
+  409: 'Version or state conflict (CONFLICT)',
+  413: 'Body too large (PAYLOAD_TOO_LARGE)',
+  415: 'Unsupported content type or photo format (UNSUPPORTED_MEDIA_TYPE)',
+  422: 'Understood but not acceptable (e.g. a blurred photo, an Idempotency-Key reused with another body)',
+  428: 'If-Match missing (PRECONDITION_REQUIRED)',
+  429: 'Rate limited; Retry-After says when to try again (RATE_LIMITED)',
+  500: 'A bug on our side; no detail of the cause (INTERNAL)',
+  503: 'A dependency (database, licence library) is down; Retry-After says when to try again (DEPENDENCY_UNAVAILABLE)',
+};
+
+const tagOf = (op: OperationSpec) => (op.auth === 'public' ? (op.path.startsWith('/api/') ? 'public' : 'process') : op.auth);
+
+function register(registry: OpenAPIRegistry, op: OperationSpec) {
+  const { params, query, headers, body } = op.request ?? {};
+  const responses: Record<string, object> = {};
+  for (const [status, spec] of Object.entries(op.responses)) {
+    if (spec === null) responses[status] = { description: 'no content' };
+    else if ('contentType' in spec && typeof spec.contentType === 'string')
+      responses[status] = {
+        description: spec.description,
+        content: { [spec.contentType]: { schema: { type: 'string', format: 'binary' } } },
+      };
+    else responses[status] = { description: 'OK', content: { 'application/json': { schema: spec } } };
+  }
+  for (const status of errorStatuses(op)) {
+    responses[String(status)] = {
+      description: ERROR_DESCRIPTIONS[status] ?? 'problem+json',
+      content: { 'application/problem+json': { schema: Problem } },
+    };
+  }
+  registry.registerPath({
+    method: op.method,
+    path: op.path,
+    summary: op.summary,
+    description: op.description,
+    tags: [tagOf(op)],
+    ...(op.auth === 'public' ? {} : { security: [{ bearer: [] }], 'x-role': op.auth }),
+    request: {
+      ...(params ? { params } : {}),
+      ...(query ? { query } : {}),
+      ...(headers ? { headers } : {}),
+      ...(body
+        ? {
+            body: {
+              required: !body.optional,
+              description: body.description,
+              content: { [body.contentType ?? 'application/json']: { schema: body.schema } },
+            },
+          }
+        : {}),
+    },
+    responses: responses as never,
+  });
+}
+
+/** The OpenAPI 3.0 document, generated from the registry of operations (operations.ts); development-only ones left out. */
 export function buildOpenApi() {
-  const attachments = attachmentsOpenApi();
-  return {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  // What submit checks the stored draft against (submit itself has no body), and the rating vocabularies.
+  registry.registerComponent(
+    'schemas',
+    'ApplicationInput',
+    z.toJSONSchema(ApplicationInput, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) as never,
+  );
+  registry.registerComponent('schemas', 'RatingLevel', {
+    type: 'string',
+    enum: [...RATING_LEVELS],
+    description: `${RATING_LEVELS.map((l) => `${l} = ${RATING_LEVEL_LABELS[l]}`).join('; ')}. 好评: the first three; 差评 (opens a case): the last two.`,
+    'x-tags-by-level': Object.fromEntries(RATING_LEVELS.map((l) => [l, RATING_TAGS[l]])),
+  });
+  registry.registerComponent('schemas', 'RatingStage', {
+    type: 'string',
+    enum: [...RATING_STAGES],
+    description: 'accepted = 受理 (first item accepted); completed = 办结 (every item finished)',
+  });
+  registry.registerComponent('schemas', 'RatingCaseStatus', {
+    type: 'string',
+    enum: [...RATING_CASE_STATUSES],
+    description: RATING_CASE_STATUSES.map((s) => `${s} = ${RATING_CASE_STATUS_LABELS[s]}`).join('; '),
+  });
+  for (const op of OPERATION_LIST) if (!('devOnly' in op && op.devOnly)) register(registry, op);
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
       title: '出生"一件事" BFF',
       version: '1.0.0',
       description:
-        'One application for five newborn items across four departments. Errors are application/problem+json (RFC 9457) with a stable `code` and, for validation, every failing field in `errors`.',
+        'One application for five newborn items across four departments. Errors are application/problem+json (RFC 9457) with a stable `code`, a Chinese `detail` and, for validation, every failing field in `errors`. Times are ISO 8601 in UTC.',
     },
     servers: [{ url: '/' }],
-    components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: {
-        LoginInput: json(LoginInput),
-        RefreshInput: json(RefreshInput),
-        ClientCredentialsInput: json(ClientCredentialsInput),
-        TokenResponse: json(TokenResponse),
-        Guide: json(Guide),
-        ApplicationInput: json(ApplicationInput),
-        ApplicationDraftInput: json(ApplicationDraftInput),
-        ResubmitItemInput: json(ResubmitItemInput),
-        DepartmentEvent: json(DepartmentEvent),
-        ...attachments.schemas,
-        RatingInput: {
-          ...json(RatingInput),
-          description:
-            'A stage rating (`stage`: accepted | completed; one per application per stage) or the one 追评 (`stage`: follow_up, `of`: the stage). Tags must belong to the level (see RatingLevel). `comment` is plain text, ≤ 500 characters, returned as given and never rendered as HTML.',
-        },
-        RatingLevel: {
-          type: 'string',
-          enum: [...RATING_LEVELS],
-          description: `${RATING_LEVELS.map((l) => `${l} = ${RATING_LEVEL_LABELS[l]}`).join('; ')}. 好评: the first three; 差评 (opens a case): the last two.`,
-          'x-tags-by-level': Object.fromEntries(RATING_LEVELS.map((l) => [l, RATING_TAGS[l]])),
-        },
-        RatingStage: {
-          type: 'string',
-          enum: [...RATING_STAGES],
-          description: 'accepted = 受理 (first item accepted); completed = 办结 (every item finished)',
-        },
-        RatingCaseStatus: {
-          type: 'string',
-          enum: [...RATING_CASE_STATUSES],
-          description: RATING_CASE_STATUSES.map((s) => `${s} = ${RATING_CASE_STATUS_LABELS[s]}`).join('; '),
-        },
-        RatingCaseEvent: {
-          ...json(RatingCaseEvent),
-          description: `Department events on a bad-rating case, in order call_back → rectify → feedback (feedback notifies the parent); appeal (reasons: ${APPEAL_REASONS.map((r) => `${r} = ${APPEAL_REASON_LABELS[r]}`).join('; ')}) once, before feedback. Types: ${RATING_CASE_EVENT_TYPES.join(', ')}. Idempotent by eventId.`,
-        },
-        AppealDecisionInput: json(AppealDecisionInput),
-        Problem: {
-          type: 'object',
-          required: ['type', 'title', 'status', 'code', 'detail'],
-          properties: {
-            type: { type: 'string' },
-            title: { type: 'string' },
-            status: { type: 'integer' },
-            code: { type: 'string', example: 'VALIDATION_FAILED' },
-            detail: { type: 'string' },
-            errors: {
-              type: 'array',
-              items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
-            },
-          },
-        },
-      },
-    },
-    paths: {
-      ...attachments.paths,
-      '/healthz': { get: { summary: 'The process runs', responses: { 200: ok('ok') } } },
-      '/readyz': { get: { summary: 'The database answers', responses: { 200: ok('ready'), ...problems(503) } } },
-      '/api/v1/guide': {
-        get: {
-          summary: 'Simple guide (standard appendix C), hospitals, pickup points, items',
-          responses: { 200: ok('guide', 'Guide') },
-        },
-      },
-      '/api/v1/auth/login': {
-        post: {
-          summary: 'Parent login (wechat | alipay | zheliban | dev)',
-          requestBody: body('LoginInput'),
-          responses: { 200: ok('tokens', 'TokenResponse'), ...problems(400, 401, 403, 503) },
-        },
-      },
-      '/api/v1/auth/refresh': {
-        post: {
-          summary: 'Rotate the refresh token (single use; reuse revokes the family)',
-          requestBody: body('RefreshInput'),
-          responses: { 200: ok('tokens', 'TokenResponse'), ...problems(400, 401) },
-        },
-      },
-      '/api/v1/applications': {
-        post: {
-          ...bearer('parent'),
-          summary: 'Create a draft',
-          requestBody: body('ApplicationDraftInput'),
-          responses: { 201: ok('draft; ETag header'), ...problems(400, 401, 403) },
-        },
-        get: { ...bearer('parent'), summary: "The caller's applications", responses: { 200: ok('list'), ...problems(401, 403) } },
-      },
-      '/api/v1/applications/{id}': {
-        parameters: [idParam('id')],
-        get: {
-          ...bearer('parent'),
-          summary: 'One application, personal data masked',
-          responses: { 200: ok('application; ETag header'), ...problems(401, 403, 404) },
-        },
-        patch: {
-          ...bearer('parent'),
-          summary: 'Update a draft (deep merge; null removes a field). Requires If-Match.',
-          parameters: [{ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' } }],
-          requestBody: body('ApplicationDraftInput'),
-          responses: { 200: ok('draft'), ...problems(400, 401, 404, 409, 428) },
-        },
-        delete: {
-          ...bearer('parent'),
-          summary: 'Withdraw a draft, or an application before any item is accepted',
-          responses: { 204: ok('withdrawn'), ...problems(401, 404, 409) },
-        },
-      },
-      '/api/v1/applications/{id}/submit': {
-        parameters: [
-          idParam('id'),
-          { name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', minLength: 8, maxLength: 128 } },
-        ],
-        post: {
-          ...bearer('parent'),
-          summary: 'Submit; dispatches the items that need nothing else',
-          responses: { 202: ok('application with items'), ...problems(400, 401, 404, 409, 422) },
-        },
-      },
-      '/api/v1/applications/{id}/progress': {
-        parameters: [idParam('id')],
-        get: {
-          ...bearer('parent'),
-          summary: 'Per-item state, timeline, deadlines and predicted completion in working days',
-          responses: { 200: ok('progress'), ...problems(401, 404) },
-        },
-      },
-      '/api/v1/applications/{id}/items/{itemKey}/resubmit': {
-        parameters: [idParam('id'), idParam('itemKey')],
-        post: {
-          ...bearer('parent'),
-          summary: 'Correct and resubmit one rejected item',
-          requestBody: body('ResubmitItemInput'),
-          responses: { 200: ok('application'), ...problems(400, 401, 404, 409) },
-        },
-      },
-      '/api/v1/applications/{id}/ratings': {
-        parameters: [idParam('id')],
-        post: {
-          ...bearer('parent'),
-          summary:
-            'Rate a stage (accepted | completed) or add the one 追评 (stage follow_up). 409: stage not reached, already rated, or 追评 before feedback / a second time. Optional Idempotency-Key.',
-          parameters: [
-            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 128 } },
-          ],
-          requestBody: body('RatingInput'),
-          responses: { 201: ok('the rating and the application’s ratings view'), ...problems(400, 401, 403, 404, 409, 415, 422) },
-        },
-        get: {
-          ...bearer('parent'),
-          summary: 'Per stage: reached, the rating, the handling of a bad rating (call-back, feedback), the 追评, canFollowUp',
-          responses: { 200: ok('ratings'), ...problems(401, 403, 404) },
-        },
-      },
-      '/api/v1/notifications': {
-        get: {
-          ...bearer('parent'),
-          summary: "The caller's notices (progress, rejections, pickup), newest first",
-          responses: { 200: ok('notifications'), ...problems(401, 403) },
-        },
-      },
-      '/api/v1/admin/outbox': {
-        get: {
-          ...bearer('operator'),
-          summary: 'Deliveries by state (dead = gave up after retries); no personal data',
-          parameters: [{ name: 'state', in: 'query', required: false, schema: { type: 'string', enum: ['dead', 'pending'] } }],
-          responses: { 200: ok('outbox entries'), ...problems(400, 401, 403) },
-        },
-      },
-      '/api/v1/dept/auth/token': {
-        post: {
-          summary: 'Department service account (client credentials) → token',
-          requestBody: body('ClientCredentialsInput'),
-          responses: { 200: ok('token', 'TokenResponse'), ...problems(400, 401) },
-        },
-      },
-      '/api/v1/dept/tasks': {
-        get: {
-          ...bearer('department'),
-          summary:
-            "This department's work queue (default: every item it still has work on), oldest first, only the fields each item needs, identifiers masked; page with nextCursor. Items not yet dispatched are never shown.",
-          parameters: [
-            {
-              name: 'status',
-              in: 'query',
-              required: false,
-              schema: { type: 'string', enum: ITEM_STATES.filter((s) => s !== 'waiting') },
-            },
-            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-            { name: 'cursor', in: 'query', required: false, schema: { type: 'string' } },
-          ],
-          responses: { 200: ok('tasks'), ...problems(400, 401, 403) },
-        },
-      },
-      '/api/v1/dept/tasks/{taskId}': {
-        parameters: [idParam('taskId')],
-        get: {
-          ...bearer('department'),
-          summary: 'One task with identifiers in clear (audited)',
-          responses: { 200: ok('task'), ...problems(401, 403, 404) },
-        },
-      },
-      '/api/v1/dept/tasks/{taskId}/events': {
-        parameters: [idParam('taskId')],
-        post: {
-          ...bearer('department'),
-          summary:
-            'accept | reject (all reasons at once) | complete (outputs) | ship | ready_for_pickup | deliver; idempotent by eventId',
-          requestBody: body('DepartmentEvent'),
-          responses: { 200: ok('task after the event'), ...problems(400, 401, 403, 404, 409, 422) },
-        },
-      },
-      '/api/v1/dept/ratings': {
-        get: {
-          ...bearer('department'),
-          summary: "Ratings of this department's items, newest first; never the rater's identity nor the application",
-          parameters: [
-            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
-            {
-              name: 'before',
-              in: 'query',
-              required: false,
-              schema: { type: 'string', format: 'date-time' },
-              description: 'nextBefore of the previous page',
-            },
-          ],
-          responses: { 200: ok('ratings'), ...problems(400, 401, 403) },
-        },
-      },
-      '/api/v1/dept/ratings/cases': {
-        get: {
-          ...bearer('department'),
-          summary:
-            "This department's bad-rating cases (default: awaiting_callback and rectifying) with deadlines, overdue flags and allowedEvents",
-          parameters: [
-            { name: 'status', in: 'query', required: false, schema: { $ref: '#/components/schemas/RatingCaseStatus' } },
-          ],
-          responses: { 200: ok('cases'), ...problems(400, 401, 403) },
-        },
-      },
-      '/api/v1/dept/ratings/cases/{caseId}': {
-        parameters: [idParam('caseId')],
-        get: {
-          ...bearer('department'),
-          summary: 'One case of this department',
-          responses: { 200: ok('case'), ...problems(401, 403, 404) },
-        },
-      },
-      '/api/v1/dept/ratings/cases/{caseId}/contact': {
-        parameters: [idParam('caseId')],
-        get: {
-          ...bearer('department'),
-          summary: "The call-back phone, to the case's department only, while the case is open; every read is audited",
-          responses: { 200: ok('callbackPhone'), ...problems(401, 403, 404, 409) },
-        },
-      },
-      '/api/v1/dept/ratings/cases/{caseId}/events': {
-        parameters: [idParam('caseId')],
-        post: {
-          ...bearer('department'),
-          summary:
-            'call_back | rectify | feedback (parent notified) | appeal; idempotent by eventId; out of order is 409 with allowedEvents',
-          requestBody: body('RatingCaseEvent'),
-          responses: { 200: ok('case after the event'), ...problems(400, 401, 403, 404, 409, 422) },
-        },
-      },
-      '/api/v1/admin/ratings/cases': {
-        get: {
-          ...bearer('operator'),
-          summary: 'Bad-rating cases with deadlines (call-back 1 day, feedback 15 days; RATING_* config), overdue flagged',
-          parameters: [
-            { name: 'status', in: 'query', required: false, schema: { $ref: '#/components/schemas/RatingCaseStatus' } },
-            {
-              name: 'department',
-              in: 'query',
-              required: false,
-              schema: { type: 'string', enum: ['hospital', 'police', 'medical_insurance', 'social_security'] },
-            },
-            { name: 'overdue', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
-          ],
-          responses: { 200: ok('cases'), ...problems(400, 401, 403) },
-        },
-      },
-      '/api/v1/admin/ratings/cases/{caseId}/appeal-decision': {
-        parameters: [idParam('caseId')],
-        post: {
-          ...bearer('operator'),
-          summary:
-            'Uphold (the rating leaves that department’s statistics; the parent is told) or reject a pending appeal; repeating the same decision is a replay, another is 409',
-          requestBody: body('AppealDecisionInput'),
-          responses: { 200: ok('case'), ...problems(400, 401, 403, 404, 409) },
-        },
-      },
-      '/api/v1/admin/ratings/stats': {
-        get: {
-          ...bearer('operator'),
-          summary:
-            'Per department and per item for [from, to) (default the last 30 days): count, levels, 好评率, 差评率, share of invited applications rated, cases opened and overdue',
-          parameters: [
-            {
-              name: 'from',
-              in: 'query',
-              required: false,
-              schema: { type: 'string' },
-              description: 'YYYY-MM-DD (China time) or ISO 8601',
-            },
-            {
-              name: 'to',
-              in: 'query',
-              required: false,
-              schema: { type: 'string' },
-              description: 'YYYY-MM-DD (China time) or ISO 8601',
-            },
-          ],
-          responses: { 200: ok('statistics'), ...problems(400, 401, 403) },
-        },
-      },
-      '/api/v1/admin/auth/token': {
-        post: {
-          summary: 'Operator service account → token',
-          requestBody: body('ClientCredentialsInput'),
-          responses: { 200: ok('token', 'TokenResponse'), ...problems(400, 401) },
-        },
-      },
-      '/api/v1/admin/sla': {
-        get: {
-          ...bearer('operator'),
-          summary: 'Items overdue or due within `withinHours` (default 8), by department',
-          parameters: [{ name: 'withinHours', in: 'query', required: false, schema: { type: 'number' } }],
-          responses: { 200: ok('sla'), ...problems(400, 401, 403) },
-        },
-      },
-    },
-  };
-}
-
-export function openApiRouter(): Router {
-  const router = apiRouter();
-  let doc: unknown;
-  router.get('/api/v1/openapi.json', (ctx) => {
-    doc ??= buildOpenApi();
-    ctx.body = doc;
   });
-  return router;
 }

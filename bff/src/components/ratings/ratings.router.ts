@@ -3,6 +3,8 @@ import type { Context, Middleware } from 'koa';
 import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
 import { requireJson } from '../../libraries/http';
 import { apiRouter } from '../../libraries/router';
+import { route } from '../../libraries/operation';
+import { OPERATIONS } from '../openapi/operations';
 import { idempotencyKeyFrom, type IdempotencyStore } from '../../libraries/idempotency';
 import type { RatingsService } from './ratings.service';
 
@@ -19,7 +21,7 @@ export function parentRatingsRouter(
   const router = apiRouter('/api/v1/applications/:id/ratings');
   router.use(requireRole(signer, 'parent'), parentLimit);
 
-  router.post('/', async (ctx) => {
+  route(router, OPERATIONS.rate, async (ctx) => {
     const owner = principal(ctx).sub;
     const body = requireJson(ctx);
     const run = async () => ({ status: 201, body: await service.rate(owner, ctx.params.id, body) });
@@ -34,7 +36,7 @@ export function parentRatingsRouter(
     ctx.body = result.body;
   });
 
-  router.get('/', async (ctx) => {
+  route(router, OPERATIONS.listRatings, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.listForParent(principal(ctx).sub, ctx.params.id);
   });
@@ -46,27 +48,27 @@ export function departmentRatingsRouter(service: RatingsService, signer: TokenSi
   const router = apiRouter('/api/v1/dept/ratings');
   router.use(requireRole(signer, 'department'));
 
-  router.get('/', async (ctx) => {
+  route(router, OPERATIONS.listDepartmentRatings, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.listForDepartment(principal(ctx), { limit: q(ctx, 'limit'), before: q(ctx, 'before') });
   });
 
-  router.get('/cases', async (ctx) => {
+  route(router, OPERATIONS.listDepartmentCases, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.listCasesForDepartment(principal(ctx), { status: q(ctx, 'status') });
   });
 
-  router.get('/cases/:caseId', async (ctx) => {
+  route(router, OPERATIONS.getDepartmentCase, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.getCaseForDepartment(principal(ctx), ctx.params.caseId);
   });
 
-  router.get('/cases/:caseId/contact', async (ctx) => {
+  route(router, OPERATIONS.getCaseContact, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.callbackContact(principal(ctx), ctx.params.caseId);
   });
 
-  router.post('/cases/:caseId/events', async (ctx) => {
+  route(router, OPERATIONS.caseEvent, async (ctx) => {
     const result = await service.applyCaseEvent(principal(ctx), ctx.params.caseId, requireJson(ctx));
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.body = result.case;
@@ -79,7 +81,7 @@ export function adminRatingsRouter(service: RatingsService, signer: TokenSigner)
   const router = apiRouter('/api/v1/admin/ratings');
   router.use(requireRole(signer, 'operator'));
 
-  router.get('/cases', async (ctx) => {
+  route(router, OPERATIONS.listOperatorCases, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.listCasesForOperator({
       status: q(ctx, 'status'),
@@ -88,13 +90,13 @@ export function adminRatingsRouter(service: RatingsService, signer: TokenSigner)
     });
   });
 
-  router.post('/cases/:caseId/appeal-decision', async (ctx) => {
+  route(router, OPERATIONS.decideAppeal, async (ctx) => {
     const result = await service.decideAppeal(principal(ctx), ctx.params.caseId, requireJson(ctx));
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.body = result.case;
   });
 
-  router.get('/stats', async (ctx) => {
+  route(router, OPERATIONS.ratingStats, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.stats({ from: q(ctx, 'from'), to: q(ctx, 'to') });
   });

@@ -1,4 +1,6 @@
 import { apiRouter } from '../../libraries/router';
+import { route } from '../../libraries/operation';
+import { OPERATIONS } from '../openapi/operations';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
@@ -12,18 +14,18 @@ export function tasksRouter(service: TasksService, signer: TokenSigner): Router 
   const router = apiRouter('/api/v1/dept/tasks');
   router.use(requireRole(signer, 'department'));
 
-  router.get('/', async (ctx) => {
+  route(router, OPERATIONS.listTasks, async (ctx) => {
     const q = (name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.list(principal(ctx), { status: q('status'), limit: q('limit'), cursor: q('cursor') });
   });
 
-  router.get('/:taskId', async (ctx) => {
+  route(router, OPERATIONS.getTask, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.get(principal(ctx), ctx.params.taskId);
   });
 
-  router.post('/:taskId/events', async (ctx) => {
+  route(router, OPERATIONS.taskEvent, async (ctx) => {
     const result = await service.applyEvent(principal(ctx), ctx.params.taskId, requireJson(ctx));
     if (result.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.body = result.task;
@@ -34,7 +36,7 @@ export function tasksRouter(service: TasksService, signer: TokenSigner): Router 
 export function adminRouter(service: TasksService, signer: TokenSigner): Router {
   const router = apiRouter('/api/v1/admin');
   router.use(requireRole(signer, 'operator'));
-  router.get('/sla', async (ctx) => {
+  route(router, OPERATIONS.sla, async (ctx) => {
     const raw = ctx.query.withinHours;
     const withinHours = raw === undefined ? 8 : Number(raw);
     if (!Number.isFinite(withinHours) || withinHours < 0 || withinHours > 24 * 14) {

@@ -4,7 +4,7 @@ import Taro from '@tarojs/taro';
 import { AppButton } from '../AppButton';
 import { Chip } from '../Chip';
 import { Heading } from '../Heading';
-import type { ProgressItem } from '../../services/types';
+import type { ProgressItem } from '@birth/shared';
 import { formatChinaDateTime, formatDeadline } from '../../utils/format';
 import { itemStateLabel, itemSteps, itemTone, outputRows, waitingFor } from '../../utils/progress';
 import { RejectionBox } from './RejectionBox';

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import { AppButton } from '../AppButton';
-import type { RejectionReason } from '../../services/types';
+import type { RejectionReason } from '@birth/shared';
 import { formatChinaDateTime } from '../../utils/format';
 import { fieldLabel } from '../../utils/progress';
 

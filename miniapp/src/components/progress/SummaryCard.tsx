@@ -2,7 +2,7 @@ import { KeyValue } from './KeyValue';
 import { Text, View } from '@tarojs/components';
 import { Chip } from '../Chip';
 import { Heading } from '../Heading';
-import type { Progress } from '../../services/types';
+import type { Progress } from '@birth/shared';
 import { formatChinaDateTime, formatDeadline } from '../../utils/format';
 import { statusLabel, statusTone } from '../../utils/progress';
 import './progress.css';

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components';
 import { Heading } from '../Heading';
-import type { TimelineEntry } from '../../services/types';
+import type { TimelineEntry } from '@birth/shared';
 import { formatChinaDateTime } from '../../utils/format';
 import { timelineNewestFirst } from '../../utils/progress';
 import './progress.css';

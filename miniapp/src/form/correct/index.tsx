@@ -11,7 +11,7 @@ import { useGuide } from '../../hooks/useGuide';
 import { ROUTES, goBack, replaceWithProgress } from '../../navigation';
 import { getApplication, resubmitItem } from '../../services/api';
 import { ApiError } from '../../services/http';
-import type { ApplicationView, RejectionReason } from '../../services/types';
+import type { ApplicationView, RejectionReason } from '@birth/shared';
 import { fieldLabel } from '../../utils/progress';
 import { newIdempotencyKey } from '../../utils/ids';
 import { DeliveryEditor } from '../components/DeliveryEditor';

@@ -10,14 +10,14 @@ import { useRemoteData } from '../../hooks/useRemoteData';
 import { ROUTES, goBack } from '../../navigation';
 import { getRatings, postRating } from '../../services/api';
 import { ApiError } from '../../services/http';
-import type { RatingBody, RatingStageView, RatingsView } from '../../services/types';
+import type { RatingBody, RatingStageView, RatingsView } from '@birth/shared';
 import { formatChinaDateTime } from '../../utils/format';
 import { newIdempotencyKey } from '../../utils/ids';
 import { ChoiceGroup } from '../components/ChoiceGroup';
 import { LEVELS, TAGS, isBad, tagsForLevel, type LevelCode } from '../rating';
 import '../form.css';
 
-const UNAVAILABLE: RatingsView = { stages: [] };
+const UNAVAILABLE: RatingsView = { applicationId: '', stages: [] };
 
 const STAGE_TITLES = { accepted: '受理服务', completed: '办结服务' } as const;
 
@@ -53,8 +53,7 @@ function RatingForm({
       await postRating(
         applicationId,
         {
-          stage: followUpOf ? 'follow_up' : stage,
-          ...(followUpOf ? { of: stage } : {}),
+          ...(followUpOf ? { stage: 'follow_up' as const, of: stage } : { stage }),
           level,
           tags,
           ...(comment.trim() ? { comment: comment.trim() } : {}),

@@ -7,7 +7,7 @@ import { Page } from '../../components/Page';
 import { PageHeader } from '../../components/PageHeader';
 import { useApplications } from '../../hooks/useApplications';
 import { openApply, openNotices, openProgress } from '../../navigation';
-import type { ApplicationSummary, Notice } from '../../services/types';
+import type { ApplicationSummary, Notice } from '@birth/shared';
 import { formatChinaDateTime } from '../../utils/format';
 import { statusLabel, statusTone } from '../../utils/progress';
 import './index.css';

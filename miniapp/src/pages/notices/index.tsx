@@ -8,7 +8,7 @@ import { Page } from '../../components/Page';
 import { PageHeader } from '../../components/PageHeader';
 import { markNoticesSeen, noticesSeenAt, useNotices } from '../../hooks/useNotices';
 import { openCorrection, openProgress, openRating } from '../../navigation';
-import type { Notice } from '../../services/types';
+import type { Notice } from '@birth/shared';
 import { formatChinaDateTime } from '../../utils/format';
 import './index.css';
 

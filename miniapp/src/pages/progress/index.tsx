@@ -14,7 +14,7 @@ import { SummaryCard } from '../../components/progress/SummaryCard';
 import { TimelineCard } from '../../components/progress/TimelineCard';
 import { PROGRESS_POLL_MS, useProgress } from '../../hooks/useProgress';
 import { ROUTES, goBack, openApply, openCorrection, openRating } from '../../navigation';
-import type { Progress } from '../../services/types';
+import type { Progress } from '@birth/shared';
 import { formatChinaClock } from '../../utils/format';
 import { outputRows } from '../../utils/progress';
 import './index.css';
