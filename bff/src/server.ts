@@ -221,7 +221,7 @@ export function buildRouters(deps: ServerDeps, c: Components): Router[] {
   });
   return [
     healthRouter(connection),
-    guideRouter(c.guide),
+    guideRouter(c.guide, { wechat: config.WECHAT_SUBSCRIBE_TEMPLATES, alipay: config.ALIPAY_SUBSCRIBE_TEMPLATES }),
     openApiRouter(),
     authRouter(c.auth, rateLimit({ max: config.RATE_LIMIT_LOGIN_PER_MINUTE, windowMs: 60_000, key: (ctx) => ctx.ip })),
     applicationsRouter(c.applications, c.signer, c.idempotency, parentLimit),

@@ -1,4 +1,5 @@
-import type { Guide } from '@birth/shared';
+import type { GuideResponse, IdentityFillTarget } from '@birth/shared';
+import type { SubscriptionBody } from './subscribe';
 import { request } from './http';
 import type {
   ApplicationSummary,
@@ -16,8 +17,8 @@ import type {
 const segment = (value: string) => encodeURIComponent(value);
 
 /** The simple guide (standard appendix C), hospitals, pickup points and the five items. */
-export async function getGuide(): Promise<Guide> {
-  const { data } = await request<Guide>({ path: '/guide', auth: false });
+export async function getGuide(): Promise<GuideResponse> {
+  const { data } = await request<GuideResponse>({ path: '/guide', auth: false });
   return data;
 }
 
@@ -88,6 +89,24 @@ export async function patchApplication(
   return { data: res.data, etag: etagOf(res.headers, res.data.version) };
 }
 
+/**
+ * Asks the BFF to write the parent's verified name and phone (from the login) into these parts of the
+ * draft; answered like a PATCH. The clear values stay on the server: the answer masks the phone.
+ */
+export async function fillVerifiedIdentity(
+  applicationId: string,
+  etag: string,
+  into: IdentityFillTarget[],
+): Promise<Versioned<ApplicationView>> {
+  const res = await request<ApplicationView>({
+    method: 'POST',
+    path: `/applications/${segment(applicationId)}/verified-identity`,
+    body: { into },
+    headers: { 'If-Match': etag },
+  });
+  return { data: res.data, etag: etagOf(res.headers, res.data.version) };
+}
+
 /** Submits a draft; the same key makes a repeated tap or a retry answer once. */
 export async function submitApplication(applicationId: string, idempotencyKey: string): Promise<ApplicationView> {
   const { data } = await request<ApplicationView>({
@@ -138,9 +157,6 @@ export async function postRating(applicationId: string, input: RatingInput, idem
 }
 
 /** Records what the parent answered to a subscribe-message prompt, per template. */
-export async function postSubscriptions(input: {
-  platform: 'wechat' | 'alipay';
-  results: Record<string, 'accept' | 'reject' | 'ban' | string>;
-}): Promise<void> {
+export async function postSubscriptions(input: SubscriptionBody): Promise<void> {
   await request<unknown>({ method: 'POST', path: '/subscriptions', body: input });
 }
