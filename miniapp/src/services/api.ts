@@ -16,10 +16,22 @@ import type {
 
 const segment = (value: string) => encodeURIComponent(value);
 
-/** The simple guide (standard appendix C), hospitals, pickup points and the five items. */
-export async function getGuide(): Promise<GuideResponse> {
-  const { data } = await request<GuideResponse>({ path: '/guide', auth: false });
-  return data;
+let guide: Promise<GuideResponse> | undefined;
+
+/**
+ * The simple guide (standard appendix C), hospitals, pickup points, the five items and the subscribe
+ * templates. Fetched once per start and shared (the app may ask for it before the page that shows it
+ * has loaded); a failed fetch is forgotten, so the next call tries again.
+ */
+export function getGuide(): Promise<GuideResponse> {
+  guide ??= request<GuideResponse>({ path: '/guide', auth: false }).then(
+    ({ data }) => data,
+    (error: unknown) => {
+      guide = undefined;
+      throw error;
+    },
+  );
+  return guide;
 }
 
 /** Exchanges a platform login code (or, with `dev`, a demo parent's name) for tokens. */

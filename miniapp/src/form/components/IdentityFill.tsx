@@ -4,11 +4,6 @@ import { AppButton } from '../../components/AppButton';
 
 const SOURCES: Record<VerifiedIdentity['source'], string> = { zheliban: '浙里办实名信息', dev: '测试账号的实名信息' };
 
-/** `林*雯 · 139****1234`: what the login verified, masked as the BFF sent it. */
-export function identityText(identity: VerifiedIdentity): string {
-  return [identity.name, identity.phone].filter(Boolean).join(' · ');
-}
-
 export interface IdentityFillProps {
   identity: VerifiedIdentity;
   /** The button's words, e.g. 我是母亲，一键填入. */
@@ -27,7 +22,10 @@ export function IdentityFill({ identity, action, filled, busy, onFill }: Identit
   return (
     <View className="identity-fill">
       <Text className="identity-fill-text">
-        {SOURCES[identity.source]}：{identityText(identity)}
+        {SOURCES[identity.source]}：{/* Each value on one line: a phone number must not break in the middle. */}
+        {identity.name ? <Text className="identity-fill-value">{identity.name}</Text> : null}
+        {identity.name && identity.phone ? ' · ' : null}
+        {identity.phone ? <Text className="identity-fill-value">{identity.phone}</Text> : null}
       </Text>
       {filled ? (
         <Text className="field-hint">已用实名信息填入，如不对可以重新填写。</Text>
