@@ -9,6 +9,18 @@ const base64Key = z
   .string()
   .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)');
 const url = z.string().url('must be a URL such as https://api.example.com');
+/** A comma-separated list of at most 3 template ids (one subscribe prompt shows at most 3). */
+const templateList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+  )
+  .refine((ids) => ids.length <= 3, { message: 'at most 3 template ids: one subscribe prompt shows at most 3' });
+
 const optionalUrl = url.optional();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -149,6 +161,12 @@ export const ConfigSchema = z.object({
   ALIPAY_APP_ID: z.string().optional().describe('Alipay mini program app_id'),
   ALIPAY_PRIVATE_KEY: z.string().optional().describe('our RSA2 private key (PEM) for Alipay'),
   ALIPAY_PUBLIC_KEY: z.string().optional().describe('Alipay public key (PEM) to verify responses'),
+  WECHAT_SUBSCRIBE_TEMPLATES: templateList.describe(
+    'WeChat subscribe-message template ids the app asks for after submitting (progress, pickup, rating; at most 3), comma-separated',
+  ),
+  ALIPAY_SUBSCRIBE_TEMPLATES: templateList.describe(
+    'Alipay subscribe-message template ids (entityIds) the app asks for after submitting (at most 3), comma-separated',
+  ),
   ZHELIBAN_APP_ID: z.string().optional().describe('浙里办 IRS application id sent with SSO tickets'),
   PROVIDER_TIMEOUT_MS: z.coerce
     .number()

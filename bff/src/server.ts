@@ -11,7 +11,7 @@ import {
   createApplicationsService,
   createSweeper,
 } from './components/applications';
-import { authRouter, createAuthRepository, createAuthService, parseServiceAccounts } from './components/auth';
+import { authRouter, createAuthRepository, createAuthService, identityFillRouter, parseServiceAccounts } from './components/auth';
 import { guideRouter } from './components/guide';
 import { healthRouter } from './components/health';
 import {
@@ -222,10 +222,11 @@ export function buildRouters(deps: ServerDeps, c: Components): Router[] {
   });
   return [
     healthRouter(connection),
-    guideRouter(c.guide),
+    guideRouter(c.guide, { wechat: config.WECHAT_SUBSCRIBE_TEMPLATES, alipay: config.ALIPAY_SUBSCRIBE_TEMPLATES }),
     openApiRouter(),
     authRouter(c.auth, rateLimit({ max: config.RATE_LIMIT_LOGIN_PER_MINUTE, windowMs: 60_000, key: (ctx) => ctx.ip })),
     applicationsRouter(c.applications, c.signer, c.idempotency, parentLimit),
+    identityFillRouter(c.auth, c.applications, c.signer, parentLimit),
     attachmentsRouter(c.attachments, c.signer, c.idempotency, parentLimit),
     parentRatingsRouter(c.ratings, c.signer, c.idempotency, parentLimit),
     departmentRatingsRouter(c.ratings, c.signer),

@@ -1,7 +1,21 @@
 import { useLaunch } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
+import { ROUTES } from './navigation';
+import { getGuide } from './services/api';
 import { startSession } from './services/session';
 import './app.css';
+
+/**
+ * H5 on a phone network: start the login, and the guide where the first page shows it, while the page's
+ * own code is still downloading, instead of after it has rendered (two round trips saved on a cold start).
+ */
+function startEarly(): void {
+  startSession().catch(() => undefined);
+  const route = window.location.hash.replace(/^#/, '').split('?')[0];
+  if (route === '' || route === '/' || route === ROUTES.home || route === ROUTES.apply) getGuide().catch(() => undefined);
+}
+
+if (process.env.TARO_ENV === 'h5' && typeof window !== 'undefined') startEarly();
 
 if (process.env.TARO_ENV === 'h5' && typeof document !== 'undefined') {
   // Taro's H5 components are custom elements, not <button>s: give the ones we mark as buttons or

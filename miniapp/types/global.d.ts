@@ -13,12 +13,6 @@ declare module '*.css';
  */
 declare const API_BASE: string;
 
-/**
- * Subscribe-message template ids (WeChat) / 模板 ids (Alipay) for progress, pickup and rating notices,
- * fixed at build time from `SUBSCRIBE_TEMPLATES` (comma-separated); empty on H5 and when unset.
- */
-declare const SUBSCRIBE_TEMPLATE_IDS: string[];
-
 declare namespace NodeJS {
   interface ProcessEnv {
     NODE_ENV: 'development' | 'production';

@@ -156,3 +156,14 @@ export const DEFAULT_GUIDE: Guide = {
     return { key, name: item.name, department: item.department, departmentName: DEPARTMENTS[item.department].name };
   }),
 };
+
+/** The subscribe-message templates the app asks for after submitting, per platform (from the BFF's config). */
+export const SubscribeTemplates = z.object({
+  wechat: z.array(z.string()).max(3),
+  alipay: z.array(z.string()).max(3),
+});
+export type SubscribeTemplates = z.infer<typeof SubscribeTemplates>;
+
+/** `GET /api/v1/guide`: the guide, and this deployment's subscribe-message templates. */
+export const GuideResponse = Guide.extend({ subscribeTemplates: SubscribeTemplates.optional() });
+export type GuideResponse = z.infer<typeof GuideResponse>;

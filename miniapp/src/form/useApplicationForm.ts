@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { createApplication, getApplication, patchApplication, submitApplication } from '../services/api';
+import type { IdentityFillTarget } from '@birth/shared';
+import { createApplication, fillVerifiedIdentity, getApplication, patchApplication, submitApplication } from '../services/api';
 import { ApiError } from '../services/http';
 import type { ApplicationView } from '@birth/shared';
 import { newIdempotencyKey } from '../utils/ids';
@@ -125,6 +126,20 @@ export function useApplicationForm(initialId: string | undefined, guideHospitals
     if (first) scrollToField(first);
   }, []);
 
+  /** A 409 on a draft write: reload what the other device saved and say so (never overwrite it). */
+  const reloadStale = useCallback(async () => {
+    try {
+      const fresh = await reload();
+      if (fresh && fresh.status !== 'draft') {
+        setNotice({ tone: 'warn', text: '这份申请已经提交了，不能再修改。可到“我的申请”查看办理进度。' });
+        return;
+      }
+      setNotice({ tone: 'warn', text: STALE_MESSAGE });
+    } catch (reloadError: unknown) {
+      setNotice({ tone: 'error', text: reloadError instanceof ApiError ? reloadError.message : STALE_MESSAGE });
+    }
+  }, [reload]);
+
   /** Sends what changed since the last save; creates the draft on the first save. */
   const save = useCallback(async (): Promise<boolean> => {
     const current = pruneDelivery(valuesRef.current);
@@ -144,16 +159,7 @@ export function useApplicationForm(initialId: string | undefined, guideHospitals
       return true;
     } catch (error: unknown) {
       if (error instanceof ApiError && error.status === 409 && error.code === 'CONFLICT') {
-        try {
-          const fresh = await reload();
-          if (fresh && fresh.status !== 'draft') {
-            setNotice({ tone: 'warn', text: '这份申请已经提交了，不能再修改。可到“我的申请”查看办理进度。' });
-            return false;
-          }
-          setNotice({ tone: 'warn', text: STALE_MESSAGE });
-        } catch (reloadError: unknown) {
-          setNotice({ tone: 'error', text: reloadError instanceof ApiError ? reloadError.message : STALE_MESSAGE });
-        }
+        await reloadStale();
         return false;
       }
       if (error instanceof ApiError && error.errors.length > 0) {
@@ -165,7 +171,38 @@ export function useApplicationForm(initialId: string | undefined, guideHospitals
       setNotice({ tone: 'error', text: error instanceof ApiError ? error.message : '保存没有成功，请稍后再试' });
       return false;
     }
-  }, [reload, showErrors]);
+  }, [reloadStale, showErrors]);
+
+  /**
+   * 一键填入: saves what is on screen, then has the BFF write the parent's verified name and phone into
+   * `into` (a parent, or mailed documents' recipient). The values come back as the BFF shows them (the
+   * phone masked): they never travel to the phone in clear.
+   */
+  const fillFromIdentity = useCallback(
+    async (into: IdentityFillTarget[]): Promise<boolean> => {
+      if (inFlight.current) return false;
+      inFlight.current = true;
+      setBusy('saving');
+      try {
+        if (!(await save()) || !id.current) return false;
+        const filled = await fillVerifiedIdentity(id.current, etag.current, into);
+        adopt(filled.data, filled.etag);
+        setErrors((e) =>
+          Object.fromEntries(Object.entries(e).filter(([path]) => !into.some((t) => path === t || path.startsWith(`${t}.`)))),
+        );
+        setNotice({ tone: 'info', text: '已用您的实名信息填好姓名和手机号，请核对。' });
+        return true;
+      } catch (error: unknown) {
+        if (error instanceof ApiError && error.status === 409 && error.code === 'CONFLICT') await reloadStale();
+        else setNotice({ tone: 'error', text: error instanceof ApiError ? error.message : '没有填入成功，请直接填写' });
+        return false;
+      } finally {
+        inFlight.current = false;
+        setBusy(undefined);
+      }
+    },
+    [save, adopt, reloadStale],
+  );
 
   const goTo = useCallback((key: StepKey) => {
     setNotice((n) => (n?.tone === 'warn' ? n : undefined));
@@ -242,5 +279,6 @@ export function useApplicationForm(initialId: string | undefined, guideHospitals
     goTo,
     submit,
     save,
+    fillFromIdentity,
   };
 }

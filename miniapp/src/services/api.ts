@@ -1,8 +1,10 @@
+import type { SubscriptionBody } from './subscribe';
 import type {
   ApplicationList,
   ApplicationSummary,
   ApplicationView,
-  Guide,
+  GuideResponse,
+  IdentityFillTarget,
   LoginInput,
   Notice,
   NoticeList,
@@ -18,10 +20,22 @@ import { request } from './http';
 
 const segment = (value: string) => encodeURIComponent(value);
 
-/** The simple guide (standard appendix C), hospitals, pickup points and the five items. */
-export async function getGuide(): Promise<Guide> {
-  const { data } = await request<Guide>({ path: '/guide', auth: false });
-  return data;
+let guide: Promise<GuideResponse> | undefined;
+
+/**
+ * The simple guide (standard appendix C), hospitals, pickup points, the five items and the subscribe
+ * templates. Fetched once per start and shared (the app may ask for it before the page that shows it
+ * has loaded); a failed fetch is forgotten, so the next call tries again.
+ */
+export function getGuide(): Promise<GuideResponse> {
+  guide ??= request<GuideResponse>({ path: '/guide', auth: false }).then(
+    ({ data }) => data,
+    (error: unknown) => {
+      guide = undefined;
+      throw error;
+    },
+  );
+  return guide;
 }
 
 /** Exchanges a platform login code (or, with `dev`, a demo parent's name) for tokens. */
@@ -91,6 +105,24 @@ export async function patchApplication(
   return { data: res.data, etag: etagOf(res.headers, res.data.version) };
 }
 
+/**
+ * Asks the BFF to write the parent's verified name and phone (from the login) into these parts of the
+ * draft; answered like a PATCH. The clear values stay on the server: the answer masks the phone.
+ */
+export async function fillVerifiedIdentity(
+  applicationId: string,
+  etag: string,
+  into: IdentityFillTarget[],
+): Promise<Versioned<ApplicationView>> {
+  const res = await request<ApplicationView>({
+    method: 'POST',
+    path: `/applications/${segment(applicationId)}/verified-identity`,
+    body: { into },
+    headers: { 'If-Match': etag },
+  });
+  return { data: res.data, etag: etagOf(res.headers, res.data.version) };
+}
+
 /** Submits a draft; the same key makes a repeated tap or a retry answer once. */
 export async function submitApplication(applicationId: string, idempotencyKey: string): Promise<ApplicationView> {
   const { data } = await request<ApplicationView>({
@@ -141,9 +173,6 @@ export async function postRating(applicationId: string, input: RatingInput, idem
 }
 
 /** Records what the parent answered to a subscribe-message prompt, per template. */
-export async function postSubscriptions(input: {
-  platform: 'wechat' | 'alipay';
-  results: Record<string, 'accept' | 'reject' | 'ban' | string>;
-}): Promise<void> {
+export async function postSubscriptions(input: SubscriptionBody): Promise<void> {
   await request<unknown>({ method: 'POST', path: '/subscriptions', body: input });
 }

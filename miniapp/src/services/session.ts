@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import type { LoginPlatform } from '@birth/shared';
+import type { LoginPlatform, VerifiedIdentity } from '@birth/shared';
 import { postLogin, postRefresh } from './api';
 import {
   ApiError,
@@ -26,6 +26,8 @@ import { randomHex } from '../utils/ids';
 export const DEV_CODE_KEY = 'birth.auth.devCode';
 /** 浙里办 tickets are single use: remember the one spent, so a reload does not spend it again. */
 const USED_TICKET_KEY = 'birth.auth.zhelibanTicket';
+/** The parent's verified identity from the last login, masked (`林*雯`, `139****1234`): safe to keep. */
+const IDENTITY_KEY = 'birth.auth.identity';
 /** Renew a little before the token's expiry, so a call does not leave with a token about to die. */
 const EXPIRY_MARGIN_MS = 30_000;
 
@@ -103,7 +105,35 @@ async function logIn(): Promise<void> {
     tokens = await postLogin({ platform: 'dev', code: deviceDevCode() });
   }
   setTokens(tokens);
+  rememberIdentity((tokens as { identity?: VerifiedIdentity }).identity);
   if (credential.platform === 'zheliban') Taro.setStorageSync(USED_TICKET_KEY, credential.code);
+}
+
+/** Keeps the masked identity of this login (or forgets an earlier one when this login has none). */
+export function rememberIdentity(identity: VerifiedIdentity | undefined): void {
+  if (identity && (identity.name || identity.phone)) Taro.setStorageSync(IDENTITY_KEY, identity);
+  else Taro.removeStorageSync(IDENTITY_KEY);
+}
+
+/**
+ * What the identity provider verified about this parent, masked, for the form's 一键填入. The clear values
+ * never reach the phone: the BFF writes them into the draft itself.
+ */
+export function verifiedIdentity(): VerifiedIdentity | undefined {
+  try {
+    const value: unknown = Taro.getStorageSync(IDENTITY_KEY);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { source, name, phone } = value as Partial<VerifiedIdentity>;
+    if (source !== 'zheliban' && source !== 'dev') return undefined;
+    if (typeof name !== 'string' && typeof phone !== 'string') return undefined;
+    return {
+      source,
+      ...(typeof name === 'string' ? { name } : {}),
+      ...(typeof phone === 'string' ? { phone } : {}),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 let startup: Promise<void> | undefined;

@@ -24,7 +24,7 @@ export type ZhelibanErrorCode = 'C-USER-SSO-TICKET-INVALID' | 'C-USER-SSO-TOKEN-
 
 export interface ZhelibanFake extends ProviderFake<ZhelibanErrorCode> {
   /** A fresh one-time ticketId (what ZWJSBridge.ssoTicket gives the H5 app) for this person. */
-  issueTicket(user: { userId: string; userName?: string }): string;
+  issueTicket(user: { userId: string; userName?: string; phone?: string }): string;
 }
 
 const SSO_MSG: Record<string, string> = {
@@ -34,8 +34,8 @@ const SSO_MSG: Record<string, string> = {
 };
 
 export async function startZhelibanFake(options: ZhelibanFakeOptions): Promise<ZhelibanFake> {
-  const tickets = new Map<string, { userId: string; userName?: string; used: boolean }>();
-  const tokens = new Map<string, { userId: string; userName?: string }>();
+  const tickets = new Map<string, { userId: string; userName?: string; phone?: string; used: boolean }>();
+  const tokens = new Map<string, { userId: string; userName?: string; phone?: string }>();
   const errors: string[] = [];
 
   function gatewayCheck(req: RecordedRequest): Reply | undefined {
@@ -86,7 +86,11 @@ export async function startZhelibanFake(options: ZhelibanFakeOptions): Promise<Z
       if (!ticket || ticket.used) return fail('C-USER-SSO-TICKET-INVALID');
       ticket.used = true;
       const accessToken = `at_${fakeId(16)}`;
-      tokens.set(accessToken, { userId: ticket.userId, ...(ticket.userName ? { userName: ticket.userName } : {}) });
+      tokens.set(accessToken, {
+        userId: ticket.userId,
+        ...(ticket.userName ? { userName: ticket.userName } : {}),
+        ...(ticket.phone ? { phone: ticket.phone } : {}),
+      });
       return { body: { success: true, errorCode: null, errorMsg: null, data: { accessToken } } };
     }
 
@@ -99,7 +103,7 @@ export async function startZhelibanFake(options: ZhelibanFakeOptions): Promise<Z
         errorMsg: null,
         data: {
           userType: 'PERSON',
-          personInfo: { userId: user.userId, userName: user.userName ?? null, idType: 'ID_CARD' },
+          personInfo: { userId: user.userId, userName: user.userName ?? null, phone: user.phone ?? null, idType: 'ID_CARD' },
           legalPersonInfo: null,
         },
       },

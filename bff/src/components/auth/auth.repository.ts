@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Schema, trusted, type Connection } from 'mongoose';
 import { isDuplicateKeyError } from '../../libraries/mongo';
 
-type ParentDoc = { _id: string; subjectIndex: string; platform: string; createdAt: Date };
+/** What the identity provider verified at the last login, each value sealed (AES-GCM) for this parent. */
+type SealedIdentity = { source: 'zheliban' | 'dev'; name?: string; phone?: string; at: Date };
+type ParentDoc = { _id: string; subjectIndex: string; platform: string; createdAt: Date; identity?: SealedIdentity };
 type RefreshDoc = {
   _id: string; // token id, the public half of the refresh token
   secretHash: string;
@@ -21,6 +23,7 @@ const parentSchema = new Schema<ParentDoc>(
     subjectIndex: { type: String, required: true, unique: true },
     platform: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    identity: { type: Schema.Types.Mixed, required: false },
   },
   { versionKey: false },
 );
@@ -50,12 +53,19 @@ export function createAuthRepository(connection: Connection) {
 
   return {
     /** The parent for this platform identity, created on first login; safe under concurrent logins. */
-    async findOrCreateParent(subjectIndex: string, platform: string, now: Date): Promise<ParentDoc> {
+    /**
+     * With `identity`, the verified identity of this login replaces the one on file (the platform's answer
+     * is the latest truth; two racing logins of the same person write the same values).
+     */
+    async findOrCreateParent(subjectIndex: string, platform: string, now: Date, identity?: SealedIdentity): Promise<ParentDoc> {
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
           const doc = await Parent.findOneAndUpdate(
             { subjectIndex },
-            { $setOnInsert: { _id: randomUUID(), subjectIndex, platform, createdAt: now } },
+            {
+              $setOnInsert: { _id: randomUUID(), subjectIndex, platform, createdAt: now },
+              ...(identity ? { $set: { identity } } : {}),
+            },
             { upsert: true, returnDocument: 'after', lean: true },
           );
           if (doc) return doc as ParentDoc;
@@ -64,6 +74,10 @@ export function createAuthRepository(connection: Connection) {
         }
       }
       throw new Error('could not create parent');
+    },
+
+    async findParent(id: string): Promise<ParentDoc | null> {
+      return (await Parent.findById(id).lean()) as ParentDoc | null;
     },
 
     async insertRefresh(doc: RefreshDoc): Promise<void> {
@@ -102,4 +116,4 @@ export function createAuthRepository(connection: Connection) {
 }
 
 export type AuthRepository = ReturnType<typeof createAuthRepository>;
-export type { RefreshDoc };
+export type { RefreshDoc, SealedIdentity };

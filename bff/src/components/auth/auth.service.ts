@@ -1,12 +1,20 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { ClientCredentialsInput, DepartmentCode, LoginInput, RefreshInput, TokenResponse } from '@birth/shared';
-import { DEPARTMENT_CODES } from '@birth/shared';
+import type {
+  ClientCredentialsInput,
+  DepartmentCode,
+  IdentityFillTarget,
+  LoginInput,
+  RefreshInput,
+  TokenResponse,
+  VerifiedIdentity,
+} from '@birth/shared';
+import { ApplicationDraftInput, DEPARTMENT_CODES, maskName, maskPhone } from '@birth/shared';
 import type { Principal, TokenSigner } from '../../libraries/auth';
 import { safeEqual, type FieldCrypto } from '../../libraries/crypto';
 import { AppError } from '../../libraries/errors';
-import type { IdentityProvider } from '../../providers/identity/identity-provider';
+import type { IdentityClaims, IdentityProvider } from '../../providers/identity/identity-provider';
 import { ProviderError } from '../../providers/provider-error';
-import type { AuthRepository } from './auth.repository';
+import type { AuthRepository, SealedIdentity } from './auth.repository';
 
 export type ServiceAccount = { clientId: string; secret: string; role: 'department' | 'operator'; department?: DepartmentCode };
 
@@ -22,6 +30,46 @@ export type AuthServiceDeps = {
 };
 
 const hashSecret = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/** A person's verified name and phone, in clear: only ever inside the BFF, never logged or answered. */
+type PlainIdentity = { source: 'zheliban' | 'dev'; name?: string; phone?: string };
+
+const DEV_NAMES = ['林晓雯', '陈思远', '王雨桐', '张佳怡', '刘子涵', '赵文静', '黄嘉怡', '周慧敏'];
+
+/**
+ * The demo person behind a dev login: a name and a mobile number derived from the code, so the same code
+ * is the same person (and the prefill can be exercised without 浙里办).
+ */
+export function devIdentity(code: string): PlainIdentity {
+  const digest = createHash('sha256').update(`dev-identity:${code}`).digest();
+  const digits = Array.from(digest.subarray(1, 9), (b) => String(b % 10)).join('');
+  return { source: 'dev', name: DEV_NAMES[digest[0] % DEV_NAMES.length], phone: `139${digits}` };
+}
+
+/**
+ * Keeps only what the application form accepts for a parent (the same shared schema), so a prefill never
+ * writes a value the draft would refuse.
+ */
+function usableIdentity(source: PlainIdentity['source'], claims: Pick<IdentityClaims, 'displayName' | 'phone'>) {
+  const accepted = (field: 'name' | 'phone', value: string | undefined) => {
+    if (!value) return undefined;
+    const parsed = ApplicationDraftInput.safeParse({ mother: { [field]: value } });
+    return parsed.success ? (parsed.data.mother?.[field] as string | undefined) : undefined;
+  };
+  const name = accepted('name', claims.displayName);
+  const phone = accepted('phone', claims.phone);
+  if (!name && !phone) return undefined;
+  return { source, ...(name ? { name } : {}), ...(phone ? { phone } : {}) } satisfies PlainIdentity;
+}
+
+const maskIdentity = (identity: PlainIdentity): VerifiedIdentity => ({
+  source: identity.source,
+  ...(identity.name ? { name: maskName(identity.name) } : {}),
+  ...(identity.phone ? { phone: maskPhone(identity.phone) } : {}),
+});
+
+const NAME_CONTEXT = 'parents.identity.name';
+const PHONE_CONTEXT = 'parents.identity.phone';
 const invalidRefresh = () => new AppError('UNAUTHENTICATED', '登录已过期，请重新登录');
 
 /**
@@ -94,10 +142,11 @@ export function createAuthService(deps: AuthServiceDeps) {
     };
   }
 
-  async function identify(input: LoginInput): Promise<string> {
+  async function identify(input: LoginInput): Promise<IdentityClaims> {
     if (input.platform === 'dev') {
       if (!deps.devLogin) throw new AppError('FORBIDDEN', '开发登录仅在开发环境可用');
-      return input.code;
+      const demo = devIdentity(input.code);
+      return { subject: input.code, displayName: demo.name, phone: demo.phone };
     }
     const provider = deps.identity[input.platform];
     if (!provider)
@@ -105,7 +154,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         headers: { 'Retry-After': '3600' },
       });
     try {
-      return (await provider.exchange(input.code)).subject;
+      return await provider.exchange(input.code);
     } catch (err) {
       if (err instanceof ProviderError && (err.kind === 'invalid_code' || err.kind === 'user_refused')) {
         throw new AppError('UNAUTHENTICATED', '登录凭证已失效，请关闭后重新进入');
@@ -118,11 +167,53 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   return {
+    /**
+     * Logs a parent in. Where the platform verified a name or phone (浙里办; the demo person of a dev
+     * login), it is kept sealed on the parent and answered **masked**: the app can show it and ask the
+     * BFF to write it into a draft (`identityPatch`), but never receives it in clear.
+     */
     async login(input: LoginInput): Promise<TokenResponse> {
-      const subject = await identify(input);
-      const subjectIndex = deps.crypto.blindIndex(`${input.platform}:${subject}`, 'login.subject');
-      const parent = await repo.findOrCreateParent(subjectIndex, input.platform, deps.now());
-      return issueParentTokens(parent._id, randomUUID());
+      const claims = await identify(input);
+      const subjectIndex = deps.crypto.blindIndex(`${input.platform}:${claims.subject}`, 'login.subject');
+      const now = deps.now();
+      const verified =
+        input.platform === 'zheliban' || input.platform === 'dev' ? usableIdentity(input.platform, claims) : undefined;
+      const sealed: SealedIdentity | undefined = verified && {
+        source: verified.source,
+        ...(verified.name ? { name: deps.crypto.seal(verified.name, NAME_CONTEXT) } : {}),
+        ...(verified.phone ? { phone: deps.crypto.seal(verified.phone, PHONE_CONTEXT) } : {}),
+        at: now,
+      };
+      const parent = await repo.findOrCreateParent(subjectIndex, input.platform, now, sealed);
+      const tokens = await issueParentTokens(parent._id, randomUUID());
+      return verified ? { ...tokens, identity: maskIdentity(verified) } : tokens;
+    },
+
+    /**
+     * The draft changes that write the parent's verified identity into the given parts of the form: a
+     * parent's name and phone, or a mailed document's recipient and phone. Throws when none is on file.
+     */
+    async identityPatch(parentId: string, into: readonly IdentityFillTarget[]): Promise<Record<string, unknown>> {
+      const stored = (await repo.findParent(parentId))?.identity;
+      const name = stored?.name ? deps.crypto.open(stored.name, NAME_CONTEXT) : undefined;
+      const phone = stored?.phone ? deps.crypto.open(stored.phone, PHONE_CONTEXT) : undefined;
+      if (!name && !phone) {
+        throw new AppError('UNPROCESSABLE', '没有可用的实名信息（只有从“浙里办”登录时才有），请直接填写。');
+      }
+      const patch: Record<string, Record<string, unknown>> = {};
+      for (const target of into) {
+        if (target === 'mother' || target === 'father') {
+          patch[target] = { ...(name ? { name } : {}), ...(phone ? { phone } : {}) };
+        } else {
+          const key = target.slice('delivery.'.length);
+          // A recipient is for mail: the method goes along, so the change is checked as a mailed delivery.
+          patch.delivery = {
+            ...patch.delivery,
+            [key]: { method: 'mail', ...(name ? { recipient: name } : {}), ...(phone ? { phone } : {}) },
+          };
+        }
+      }
+      return patch;
     },
 
     /** Rotates a refresh token. A token used twice means it leaked: its whole family is revoked. */

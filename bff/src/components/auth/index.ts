@@ -1,3 +1,4 @@
 export { authRouter } from './auth.router';
+export { identityFillRouter } from './identity.router';
 export { createAuthRepository } from './auth.repository';
-export { createAuthService, parseServiceAccounts, type AuthService, type ServiceAccount } from './auth.service';
+export { createAuthService, devIdentity, parseServiceAccounts, type AuthService, type ServiceAccount } from './auth.service';

@@ -15,8 +15,9 @@ import {
   DepartmentEvent,
   DepartmentRatingCaseList,
   DepartmentRatingList,
-  Guide,
+  GuideResponse,
   Health,
+  IdentityFillInput,
   ITEM_STATES,
   LicenceView,
   LoginInput,
@@ -138,7 +139,7 @@ export const OPERATIONS = {
     summary: 'Simple guide (standard appendix C), hospitals, pickup points, items',
     auth: 'public',
     database: false,
-    responses: { 200: Guide.meta({ id: 'Guide' }) },
+    responses: { 200: GuideResponse.meta({ id: 'GuideResponse' }) },
   }),
   login: defineOperation({
     method: 'post',
@@ -250,6 +251,21 @@ export const OPERATIONS = {
     request: { params: ids('id'), headers: idempotencyKey(true) },
     responses: { 202: ApplicationView },
     errors: [404, 409, 422],
+  }),
+  fillVerifiedIdentity: defineOperation({
+    method: 'post',
+    path: '/api/v1/applications/{id}/verified-identity',
+    summary:
+      "Write the parent's verified name and phone (from the login) into their own draft; answered like a PATCH (phone masked). Requires If-Match.",
+    auth: 'parent',
+    limited: true,
+    request: {
+      params: ids('id'),
+      headers: z.object({ 'If-Match': z.string().meta({ description: 'the ETag of the version the change is based on' }) }),
+      body: { schema: IdentityFillInput.meta({ id: 'IdentityFillInput' }) },
+    },
+    responses: { 200: ApplicationView },
+    errors: [404, 409, 422, 428],
   }),
   getProgress: defineOperation({
     method: 'get',

@@ -3,7 +3,10 @@ export interface IdentityClaims {
   /** WeChat openid, Alipay user_id (or open_id), 浙里办 userId. */
   subject: string;
   unionId?: string;
+  /** The real name the platform verified (浙里办 real-name accounts). Personal data: never logged. */
   displayName?: string;
+  /** The mobile number the platform verified (浙里办). Personal data: never logged. */
+  phone?: string;
 }
 
 /**

@@ -3,7 +3,7 @@
 //   1. POST {baseUrl}/restapi/prod/IC33000020220329000007/uc/sso/access_token  { ticketId, appId }
 //        → { success, data: { accessToken }, errorCode, errorMsg }
 //   2. POST {baseUrl}/restapi/prod/IC33000020220329000008/uc/sso/getUserInfo   { token }
-//        → { success, data: { userType, personInfo: { userId, userName, … } }, errorCode, errorMsg }
+//        → { success, data: { userType, personInfo: { userId, userName, phone, idNo, … } }, errorCode, errorMsg }
 // each signed with the gateway's X-BG-HMAC-* headers (see ../signing/irs-hmac.ts).
 // baseUrl: https://ibcdsg.zj.gov.cn:8443 (internet) or https://bcdsg.zj.gov.cn:8443 (government extranet).
 //
@@ -75,14 +75,21 @@ export function createZhelibanIdentity(config: ZhelibanIdentityConfig): Identity
         ...(config.appId ? { appId: config.appId } : {}),
       });
       if (!token.accessToken) throw badResponse('no accessToken');
-      const info = await post<{ userType?: string; userId?: string; personInfo?: { userId?: string; userName?: string } }>(
-        ZHELIBAN_USER_INFO_PATH,
-        { token: token.accessToken },
-      );
+      const info = await post<{
+        userType?: string;
+        userId?: string;
+        personInfo?: { userId?: string; userName?: string; phone?: string };
+      }>(ZHELIBAN_USER_INFO_PATH, { token: token.accessToken });
       const subject = info.personInfo?.userId ?? info.userId;
       if (!subject) throw badResponse('no userId');
+      // The real-name account's name and mobile, used only to prefill the parent's own form (masked to the app).
       const displayName = info.personInfo?.userName;
-      return { subject, ...(displayName ? { displayName } : {}) };
+      const phone = info.personInfo?.phone;
+      return {
+        subject,
+        ...(typeof displayName === 'string' && displayName ? { displayName } : {}),
+        ...(typeof phone === 'string' && phone ? { phone } : {}),
+      };
     },
   };
 }

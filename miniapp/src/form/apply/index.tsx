@@ -7,6 +7,7 @@ import { Page } from '../../components/Page';
 import { PageHeader } from '../../components/PageHeader';
 import { useGuide } from '../../hooks/useGuide';
 import { ROUTES, replaceWithProgress } from '../../navigation';
+import { verifiedIdentity } from '../../services/session';
 import { PhotosStep, photosSummary, type PhotoStates } from '../components/PhotosStep';
 import {
   ConsentsStep,
@@ -27,6 +28,8 @@ export default function Apply() {
   const guide = useGuide();
   const form = useApplicationForm(params.id || undefined, guide.status === 'ready' ? guide.guide.hospitals : undefined);
   const [photos, setPhotos] = useState<PhotoStates>({});
+  // Masked, from this device's last login; the BFF holds the real values.
+  const [identity] = useState(verifiedIdentity);
   const step = STEPS[stepIndex(form.step)];
   const props: StepProps = {
     values: form.values,
@@ -35,6 +38,9 @@ export default function Apply() {
     onChange: form.setValue,
     onUpdate: form.update,
     onBlur: form.blur,
+    identity,
+    onFillIdentity: (into) => void form.fillFromIdentity(into),
+    busy: form.busy !== undefined,
   };
 
   const submit = async () => {

@@ -1,8 +1,9 @@
 import { View } from '@tarojs/components';
-import type { Guide } from '@birth/shared';
+import type { Guide, VerifiedIdentity } from '@birth/shared';
 import { DELIVERY_CHOICES } from '../fields';
 import { defaultMail, type FieldErrors, type Obj } from '../model';
 import { ChoiceGroup } from './ChoiceGroup';
+import { IdentityFill } from './IdentityFill';
 import { RegionField } from './RegionField';
 import { SelectField } from './SelectField';
 import { TextField } from './TextField';
@@ -14,12 +15,14 @@ export interface DeliveryEditorProps {
   values: Obj;
   errors: FieldErrors;
   guide?: Guide;
+  /** Offers the parent's verified identity as the recipient (mail only). */
+  identityFill?: { identity: VerifiedIdentity; busy?: boolean; onFill: () => void };
   onChange: (delivery: Obj) => void;
   onBlur: (path: string) => void;
 }
 
 /** Mail (recipient, phone, 省/市/区, street address) or pickup (a point from the guide) for one document. */
-export function DeliveryEditor({ path, value, values, errors, guide, onChange, onBlur }: DeliveryEditorProps) {
+export function DeliveryEditor({ path, value, values, errors, guide, identityFill, onChange, onBlur }: DeliveryEditorProps) {
   const method = value?.method as string | undefined;
   const set = (key: string, v: unknown) => {
     const next: Obj = { ...(value ?? {}) };
@@ -42,6 +45,15 @@ export function DeliveryEditor({ path, value, values, errors, guide, onChange, o
       />
       {method === 'mail' ? (
         <>
+          {identityFill ? (
+            <IdentityFill
+              identity={identityFill.identity}
+              action="收件人填我本人"
+              filled={!!identityFill.identity.phone && value?.phone === identityFill.identity.phone}
+              busy={identityFill.busy}
+              onFill={identityFill.onFill}
+            />
+          ) : null}
           <TextField
             path={`${path}.recipient`}
             label="收件人"

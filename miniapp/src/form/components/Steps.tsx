@@ -1,6 +1,15 @@
 import { Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import { CONSENT_KEYS, ITEM_CATALOGUE, ITEM_KEYS, prerequisitesOf, type Guide, type ItemKey } from '@birth/shared';
+import {
+  CONSENT_KEYS,
+  ITEM_CATALOGUE,
+  ITEM_KEYS,
+  prerequisitesOf,
+  type Guide,
+  type IdentityFillTarget,
+  type ItemKey,
+  type VerifiedIdentity,
+} from '@birth/shared';
 import { Heading } from '../../components/Heading';
 import { CONSENT_TEXTS, FIELDS, displayValue, fieldsOfSections } from '../fields';
 import { STEPS, getAt, physicalChosen, setAt, type FieldErrors, type Obj, type StepKey } from '../model';
@@ -8,6 +17,7 @@ import { ChoiceGroup } from './ChoiceGroup';
 import { DeliveryEditor } from './DeliveryEditor';
 import { Field } from './Field';
 import { FormField } from './FormField';
+import { IdentityFill } from './IdentityFill';
 import { regionName } from '../areas';
 
 export interface StepProps {
@@ -17,12 +27,30 @@ export interface StepProps {
   onChange: (path: string, value: unknown) => void;
   onUpdate: (fn: (values: Obj) => Obj) => void;
   onBlur: (path: string) => void;
+  /** The parent's verified identity (masked), when the login had one. */
+  identity?: VerifiedIdentity;
+  /** Has the BFF write that identity into these parts of the draft. */
+  onFillIdentity?: (into: IdentityFillTarget[]) => void;
+  busy?: boolean;
 }
 
-/** The plain fields of a step, from the field table. */
+const ROLE_NAMES: Record<string, string> = { mother: '母亲', father: '父亲' };
+
+/** The plain fields of a step, from the field table; a parent's step offers the verified identity first. */
 export function FieldsStep({ sections, ...props }: StepProps & { sections: readonly string[] }) {
+  const { identity, onFillIdentity } = props;
+  const role = sections.find((s) => s === 'mother' || s === 'father') as 'mother' | 'father' | undefined;
   return (
     <View className="card form-card">
+      {role && identity && onFillIdentity ? (
+        <IdentityFill
+          identity={identity}
+          action={`我是${ROLE_NAMES[role]}，一键填入`}
+          filled={!!identity.phone && getAt(props.values, `${role}.phone`) === identity.phone}
+          busy={props.busy}
+          onFill={() => onFillIdentity([role])}
+        />
+      ) : null}
       {fieldsOfSections(sections, props.values).map((def) => (
         <FormField key={def.path} def={def} {...props} />
       ))}
@@ -79,7 +107,7 @@ export function ItemsStep({ values, errors, onUpdate }: StepProps) {
 }
 
 /** How each document reaches the parents: one choice for all of them, or one per document. */
-export function DeliveryStep({ values, errors, guide, onUpdate, onBlur }: StepProps) {
+export function DeliveryStep({ values, errors, guide, onUpdate, onBlur, identity, onFillIdentity, busy }: StepProps) {
   const keys = physicalChosen(values);
   const deliveries = keys.map((k) => getAt(values, `delivery.${k}`));
   const allSame = deliveries.every((d) => JSON.stringify(d) === JSON.stringify(deliveries[0]));
@@ -93,6 +121,15 @@ export function DeliveryStep({ values, errors, guide, onUpdate, onBlur }: StepPr
   }
   const setFor = (targets: ItemKey[], delivery: Obj) =>
     onUpdate((v) => targets.reduce((acc, k) => setAt(acc, `delivery.${k}`, delivery), v));
+  /** 收件人填我本人: the verified name and phone into these mailed documents (the BFF writes them). */
+  const identityFor = (targets: ItemKey[]) =>
+    identity && onFillIdentity
+      ? {
+          identity,
+          busy,
+          onFill: () => onFillIdentity(targets.map((k) => `delivery.${k}` as IdentityFillTarget)),
+        }
+      : undefined;
   return (
     <>
       <View className="card form-card">
@@ -118,6 +155,7 @@ export function DeliveryStep({ values, errors, guide, onUpdate, onBlur }: StepPr
             values={values}
             errors={errors}
             guide={guide}
+            identityFill={identityFor(keys)}
             onChange={(d) => setFor(keys, d)}
             onBlur={onBlur}
           />
@@ -134,6 +172,7 @@ export function DeliveryStep({ values, errors, guide, onUpdate, onBlur }: StepPr
               values={values}
               errors={errors}
               guide={guide}
+              identityFill={identityFor([key])}
               onChange={(d) => setFor([key], d)}
               onBlur={onBlur}
             />

@@ -7,7 +7,7 @@ import { Heading } from '../../components/Heading';
 import { ErrorCard, LoadingCard } from '../../components/LoadState';
 import { Page } from '../../components/Page';
 import { PageHeader } from '../../components/PageHeader';
-import { SubscribePrompt } from '../../components/SubscribePrompt';
+import { SubscribePrompt, useSubscribePrompt, type SubscribePromptControl } from '../../components/SubscribePrompt';
 import { ItemCard, itemAnchor } from '../../components/progress/ItemCard';
 import { KeyValue } from '../../components/progress/KeyValue';
 import { SummaryCard } from '../../components/progress/SummaryCard';
@@ -46,7 +46,7 @@ function CorrectionAlert({ needs }: { needs: Progress['needsCorrection'] }) {
  * subscribe message, so progress comes by SMS; the mini programs ask for their templates when the
  * parent taps, as the platforms require.
  */
-function SubmittedNote({ resubmitted }: { resubmitted?: string }) {
+function SubmittedNote({ resubmitted, subscribe }: { resubmitted?: string; subscribe: SubscribePromptControl }) {
   const itemName = resubmitted && isItemKey(resubmitted) ? ITEM_CATALOGUE[resubmitted].name : undefined;
   return (
     <View className="card submitted-note" role="status">
@@ -55,7 +55,7 @@ function SubmittedNote({ resubmitted }: { resubmitted?: string }) {
         {itemName ? '办理部门会重新审核这一项，其他事项不受影响。' : '各部门会在收到后1个工作日内办理，全部事项4个工作日内办结。'}
         也可以随时回到这里查看。
       </Text>
-      {itemName ? null : <SubscribePrompt />}
+      {itemName ? null : <SubscribePrompt control={subscribe} />}
     </View>
   );
 }
@@ -113,6 +113,12 @@ export default function ProgressPage() {
   const id = params.id ?? '';
   const progress = useProgress(id);
   const [manual, setManual] = useState(false);
+  // Right after a submit: the prompt is offered, and leaving by 返回我的申请 asks once if the parent has not.
+  const subscribe = useSubscribePrompt(!!params.submitted);
+  const leave = () => {
+    if (subscribe.pending) void subscribe.ask().finally(() => goBack(ROUTES.applications));
+    else goBack(ROUTES.applications);
+  };
 
   const refresh = () => {
     setManual(true);
@@ -154,7 +160,9 @@ export default function ProgressPage() {
             </View>
           ) : null}
 
-          {params.submitted || params.resubmitted ? <SubmittedNote resubmitted={params.resubmitted} /> : null}
+          {params.submitted || params.resubmitted ? (
+            <SubmittedNote resubmitted={params.resubmitted} subscribe={subscribe} />
+          ) : null}
 
           {progress.data.needsCorrection.length > 0 ? <CorrectionAlert needs={progress.data.needsCorrection} /> : null}
 
@@ -186,7 +194,7 @@ export default function ProgressPage() {
           />
 
           <View className="progress-footer">
-            <AppButton fill="outline" type="primary" size="large" block onClick={() => goBack(ROUTES.applications)}>
+            <AppButton fill="outline" type="primary" size="large" block onClick={leave}>
               返回我的申请
             </AppButton>
           </View>
