@@ -1,4 +1,7 @@
-import type { Config } from '../../../config';
+import { ConfigError, type Config } from '../../../config';
+import { createChannelFormats, parsePushTemplates } from '../components/notifications/notification.formats';
+import type { ChannelFormats } from '../components/notifications/notifications.notifier';
+import type { NoticeSettings } from '../components/tasks/events';
 import type { IdentityProvider } from './identity/identity-provider';
 import { createAlipayIdentity } from './identity/alipay.identity';
 import { createWechatIdentity } from './identity/wechat.identity';
@@ -52,20 +55,50 @@ export function calendarOverridesFromConfig(config: Config): Record<string, 'wor
   );
 }
 
-type SmsFormat = (notice: {
-  template: string;
-  title: string;
-  body: string;
-}) => { templateCode: string; params: Record<string, string> } | null;
+/** The signature dev SMS show when SMS_SIGN_NAME is unset (a real vendor requires SMS_SIGN_NAME). */
+export const DEV_SMS_SIGN_NAME = '出生一件事';
+
+/** What notices take from configuration: the §6.3.3 payment prompt's amount and deadline. */
+export function noticeSettingsFromConfig(config: Config): NoticeSettings {
+  return {
+    ...(config.MEDICAL_INSURANCE_FEE ? { medicalInsuranceFee: config.MEDICAL_INSURANCE_FEE } : {}),
+    medicalInsurancePayWithinDays: config.MEDICAL_INSURANCE_PAY_WITHIN_DAYS,
+  };
+}
+
+/**
+ * The notifier's formats for the configured channels: SMS fitted to one segment for the SMS vendor (the
+ * dev inbox gets the whole text), push mapped onto `platform`'s configured templates (PUSH_TEMPLATES), or
+ * title and body for the dev push. A notice whose template has no configured vendor template sends nothing
+ * on that channel.
+ */
+export function channelFormatsFromConfig(
+  config: Config,
+  platform: 'dev' | 'wechat' | 'alipay' = 'dev',
+): Required<ChannelFormats> {
+  const { templates, problems } = parsePushTemplates(config.PUSH_TEMPLATES);
+  if (problems.length) throw new ConfigError(problems.join('; '));
+  const vendor = config.SMS_VENDOR === 'aliyun' || config.SMS_VENDOR === 'tencent' ? config.SMS_VENDOR : 'dev';
+  return createChannelFormats({
+    push: platform === 'dev' ? { platform } : { platform, templates: templates[platform] ?? {} },
+    sms: {
+      vendor,
+      signName: config.SMS_SIGN_NAME ?? DEV_SMS_SIGN_NAME,
+      templates: config.SMS_TEMPLATES ? (JSON.parse(config.SMS_TEMPLATES) as Record<string, string>) : undefined,
+    },
+  });
+}
 
 /**
  * The SMS channel SMS_VENDOR asks for: 'dev' (the dev inbox, outside production), none, or a real vendor
  * with a format that maps each notice to the vendor's approved template (a notice without one sends no SMS).
  */
-export function smsChannelFromConfig(config: Config): 'dev' | null | { provider: Pick<SmsProvider, 'send'>; format: SmsFormat } {
+export function smsChannelFromConfig(
+  config: Config,
+): 'dev' | null | { provider: Pick<SmsProvider, 'send'>; format: NonNullable<ChannelFormats['sms']> } {
   if (config.SMS_VENDOR === 'dev') return config.NODE_ENV === 'production' ? null : 'dev';
   if (config.SMS_VENDOR === 'off') return null;
-  const templates = JSON.parse(config.SMS_TEMPLATES!) as Record<string, string>; // checked by loadConfig
+  const format = channelFormatsFromConfig(config).sms;
   const timeoutMs = config.PROVIDER_TIMEOUT_MS;
   if (config.SMS_VENDOR === 'aliyun') {
     return {
@@ -76,8 +109,7 @@ export function smsChannelFromConfig(config: Config): 'dev' | null | { provider:
         signName: config.SMS_SIGN_NAME!,
         timeoutMs,
       }),
-      format: (n) =>
-        templates[n.template] ? { templateCode: templates[n.template], params: { title: n.title, body: n.body } } : null,
+      format,
     };
   }
   return {
@@ -90,8 +122,6 @@ export function smsChannelFromConfig(config: Config): 'dev' | null | { provider:
       region: config.SMS_REGION,
       timeoutMs,
     }),
-    // Tencent templates are positional.
-    format: (n) =>
-      templates[n.template] ? { templateCode: templates[n.template], params: { '1': n.title, '2': n.body } } : null,
+    format,
   };
 }
