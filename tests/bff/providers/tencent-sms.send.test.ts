@@ -64,9 +64,9 @@ describe('Tencent SMS SendSms adapter', () => {
   it.each([
     ['LimitExceeded.PhoneNumberDailyLimit', 'rate_limited', true],
     ['LimitExceeded.PhoneNumberThirtySecondLimit', 'rate_limited', true],
-    ['InvalidParameterValue.IncorrectPhoneNumber', 'bad_request', false],
+    ['InvalidParameterValue.IncorrectPhoneNumber', 'recipient_invalid', false],
     ['FailedOperation.PhoneNumberInBlacklist', 'user_refused', false],
-    ['FailedOperation.TemplateIncorrectOrUnapproved', 'bad_request', false],
+    ['FailedOperation.TemplateIncorrectOrUnapproved', 'template_invalid', false],
     ['FailedOperation.InsufficientBalanceInSmsPackage', 'unavailable', false],
     ['RequestLimitExceeded', 'rate_limited', true],
     ['InternalError', 'unavailable', true],
@@ -78,9 +78,9 @@ describe('Tencent SMS SendSms adapter', () => {
     await expectProviderError(adapter().send(message), { kind, retryable, providerCode: code });
   });
 
-  it('when the number is malformed, then the per-number status InvalidParameterValue.IncorrectPhoneNumber is bad_request', async () => {
+  it('when the number is malformed, then the per-number status InvalidParameterValue.IncorrectPhoneNumber is recipient_invalid', async () => {
     await expectProviderError(adapter().send({ ...message, phone: '12345' }), {
-      kind: 'bad_request',
+      kind: 'recipient_invalid',
       retryable: false,
       providerCode: 'InvalidParameterValue.IncorrectPhoneNumber',
     });

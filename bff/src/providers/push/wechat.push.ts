@@ -25,10 +25,10 @@ export interface WechatPushConfig {
 export const WECHAT_PUSH_ERRORS: Record<number, ErrorMapping> = {
   [-1]: { kind: 'unavailable', retryable: true }, // system busy
   43101: { kind: 'user_refused', retryable: false }, // user refuses / no subscription left / unsubscribed
-  47003: { kind: 'bad_request', retryable: false }, // template data invalid (errmsg names the field)
-  40003: { kind: 'bad_request', retryable: false }, // invalid openid
-  40037: { kind: 'bad_request', retryable: false }, // invalid template_id
-  41030: { kind: 'bad_request', retryable: false }, // invalid page
+  47003: { kind: 'template_invalid', retryable: false }, // template data invalid (errmsg names the field)
+  40003: { kind: 'recipient_invalid', retryable: false }, // invalid openid
+  40037: { kind: 'template_invalid', retryable: false }, // invalid template_id
+  41030: { kind: 'template_invalid', retryable: false }, // invalid page
   45009: { kind: 'rate_limited', retryable: true }, // api daily quota reached
   45011: { kind: 'rate_limited', retryable: true },
   40001: { kind: 'invalid_credentials', retryable: false }, // still rejected after one token renewal

@@ -25,6 +25,8 @@ export interface AliyunSmsConfig {
 const RATE: ErrorMapping = { kind: 'rate_limited', retryable: true };
 const BAD: ErrorMapping = { kind: 'bad_request', retryable: false };
 const CREDENTIALS: ErrorMapping = { kind: 'invalid_credentials', retryable: false };
+const NUMBER: ErrorMapping = { kind: 'recipient_invalid', retryable: false };
+const TEMPLATE: ErrorMapping = { kind: 'template_invalid', retryable: false };
 
 /** Code → outcome, from the SendSms API error-code table and the OpenAPI gateway's common codes. */
 export const ALIYUN_SMS_ERRORS: Record<string, ErrorMapping> = {
@@ -34,20 +36,20 @@ export const ALIYUN_SMS_ERRORS: Record<string, ErrorMapping> = {
   Throttling: RATE,
   'Throttling.User': RATE,
   'Throttling.Api': RATE,
-  'isv.MOBILE_NUMBER_ILLEGAL': BAD,
-  'isv.TEMPLATE_MISSING_PARAMETERS': BAD,
+  'isv.MOBILE_NUMBER_ILLEGAL': NUMBER,
+  'isv.TEMPLATE_MISSING_PARAMETERS': TEMPLATE,
   'isv.INVALID_PARAMETERS': BAD,
   'isv.INVALID_JSON_PARAM': BAD,
-  'isv.PARAM_LENGTH_LIMIT': BAD,
-  'isv.PARAM_NOT_SUPPORT_URL': BAD,
+  'isv.PARAM_LENGTH_LIMIT': TEMPLATE,
+  'isv.PARAM_NOT_SUPPORT_URL': TEMPLATE,
   'isv.MOBILE_COUNT_OVER_LIMIT': BAD,
-  'isv.SMS_TEMPLATE_ILLEGAL': BAD,
-  'isv.SMS_SIGNATURE_ILLEGAL': BAD,
-  'isv.SMS_SIGN_ILLEGAL': BAD,
-  'isv.SMS_SIGNATURE_SCENE_ILLEGAL': BAD,
-  'isv.SMS_CONTENT_ILLEGAL': BAD,
-  'isv.BLACK_KEY_CONTROL_LIMIT': BAD,
-  'isv.DOMESTIC_NUMBER_NOT_SUPPORTED': BAD,
+  'isv.SMS_TEMPLATE_ILLEGAL': TEMPLATE,
+  'isv.SMS_SIGNATURE_ILLEGAL': TEMPLATE,
+  'isv.SMS_SIGN_ILLEGAL': TEMPLATE,
+  'isv.SMS_SIGNATURE_SCENE_ILLEGAL': TEMPLATE,
+  'isv.SMS_CONTENT_ILLEGAL': TEMPLATE,
+  'isv.BLACK_KEY_CONTROL_LIMIT': TEMPLATE,
+  'isv.DOMESTIC_NUMBER_NOT_SUPPORTED': NUMBER,
   'isv.EXTEND_CODE_ERROR': BAD,
   'InvalidTimeStamp.Expired': BAD, // our clock is off by more than 15 minutes
   MissingParameter: BAD,

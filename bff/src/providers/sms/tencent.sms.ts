@@ -29,6 +29,8 @@ const RATE: ErrorMapping = { kind: 'rate_limited', retryable: true };
 const BAD: ErrorMapping = { kind: 'bad_request', retryable: false };
 const CREDENTIALS: ErrorMapping = { kind: 'invalid_credentials', retryable: false };
 const DOWN: ErrorMapping = { kind: 'unavailable', retryable: true };
+const NUMBER: ErrorMapping = { kind: 'recipient_invalid', retryable: false };
+const TEMPLATE: ErrorMapping = { kind: 'template_invalid', retryable: false };
 
 export const TENCENT_SMS_ERRORS: Record<string, ErrorMapping> = {
   'AuthFailure.SignatureFailure': CREDENTIALS,
@@ -44,15 +46,15 @@ export const TENCENT_SMS_ERRORS: Record<string, ErrorMapping> = {
   'UnauthorizedOperation.ServiceSuspendDueToArrears': { kind: 'unavailable', retryable: false },
   'FailedOperation.InsufficientBalanceInSmsPackage': { kind: 'unavailable', retryable: false },
   'InvalidParameterValue.SdkAppIdNotExist': CREDENTIALS,
-  'InvalidParameterValue.IncorrectPhoneNumber': BAD,
-  'InvalidParameterValue.TemplateParameterFormatError': BAD,
-  'InvalidParameterValue.TemplateParameterLengthLimit': BAD,
-  'InvalidParameterValue.ContentLengthLimit': BAD,
-  'InvalidParameterValue.ProhibitedUseUrlInTemplateParameter': BAD,
-  'FailedOperation.SignatureIncorrectOrUnapproved': BAD,
-  'FailedOperation.TemplateIncorrectOrUnapproved': BAD,
-  'FailedOperation.TemplateParamSetNotMatchApprovedTemplate': BAD,
-  'FailedOperation.ContainSensitiveWord': BAD,
+  'InvalidParameterValue.IncorrectPhoneNumber': NUMBER,
+  'InvalidParameterValue.TemplateParameterFormatError': TEMPLATE,
+  'InvalidParameterValue.TemplateParameterLengthLimit': TEMPLATE,
+  'InvalidParameterValue.ContentLengthLimit': TEMPLATE,
+  'InvalidParameterValue.ProhibitedUseUrlInTemplateParameter': TEMPLATE,
+  'FailedOperation.SignatureIncorrectOrUnapproved': TEMPLATE,
+  'FailedOperation.TemplateIncorrectOrUnapproved': TEMPLATE,
+  'FailedOperation.TemplateParamSetNotMatchApprovedTemplate': TEMPLATE,
+  'FailedOperation.ContainSensitiveWord': TEMPLATE,
   'FailedOperation.FailResolvePacket': BAD,
   // The number is on the do-not-disturb list: the person unsubscribed (or the carrier blocks it).
   'FailedOperation.PhoneNumberInBlacklist': { kind: 'user_refused', retryable: false },
