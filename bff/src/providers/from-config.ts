@@ -2,6 +2,12 @@ import { ConfigError, type Config } from '../../../config';
 import { createChannelFormats, parsePushTemplates } from '../components/notifications/notification.formats';
 import type { ChannelFormats } from '../components/notifications/notifications.notifier';
 import type { NoticeSettings } from '../components/tasks/events';
+import type { FieldCrypto } from '../libraries/crypto';
+import type { Connection } from 'mongoose';
+import { createAlipayPush } from './push/alipay.push';
+import type { PushProvider } from './push/push-provider';
+import { createWechatPush } from './push/wechat.push';
+import { createWechatTokenHolder } from './push/wechat-token-holder';
 import type { IdentityProvider } from './identity/identity-provider';
 import { createAlipayIdentity } from './identity/alipay.identity';
 import { createWechatIdentity } from './identity/wechat.identity';
@@ -124,4 +130,35 @@ export function smsChannelFromConfig(
     }),
     format,
   };
+}
+
+/**
+ * The subscribe-message senders whose credentials are configured (the same keys as login). WeChat's
+ * access token is held in the database for every process (wechat-token-holder.ts).
+ */
+export function pushProvidersFromConfig(
+  config: Config,
+  deps: { connection: Connection; crypto: FieldCrypto },
+): Partial<Record<'wechat' | 'alipay', PushProvider>> {
+  const out: Partial<Record<'wechat' | 'alipay', PushProvider>> = {};
+  const timeoutMs = config.PROVIDER_TIMEOUT_MS;
+  if (config.WECHAT_API_BASE && config.WECHAT_APP_ID && config.WECHAT_APP_SECRET) {
+    const wechat = {
+      baseUrl: config.WECHAT_API_BASE,
+      appId: config.WECHAT_APP_ID,
+      appSecret: config.WECHAT_APP_SECRET,
+      timeoutMs,
+    };
+    out.wechat = createWechatPush({ ...wechat, tokens: createWechatTokenHolder({ ...wechat, ...deps }) });
+  }
+  if (config.ALIPAY_GATEWAY && config.ALIPAY_APP_ID && config.ALIPAY_PRIVATE_KEY && config.ALIPAY_PUBLIC_KEY) {
+    out.alipay = createAlipayPush({
+      baseUrl: config.ALIPAY_GATEWAY,
+      appId: config.ALIPAY_APP_ID,
+      privateKeyPem: config.ALIPAY_PRIVATE_KEY,
+      alipayPublicKeyPem: config.ALIPAY_PUBLIC_KEY,
+      timeoutMs,
+    });
+  }
+  return out;
 }
