@@ -148,7 +148,19 @@ export const ConfigSchema = z.object({
   ALIPAY_GATEWAY: optionalUrl.describe('Alipay OpenAPI gateway, e.g. https://openapi.alipay.com'),
   ALIPAY_APP_ID: z.string().optional().describe('Alipay mini program app_id'),
   ALIPAY_PRIVATE_KEY: z.string().optional().describe('our RSA2 private key (PEM) for Alipay'),
-  ALIPAY_PUBLIC_KEY: z.string().optional().describe('Alipay public key (PEM) to verify responses'),
+  ALIPAY_PUBLIC_KEY: z.string().optional().describe('Alipay public key (PEM) to verify responses (public-key mode)'),
+  ALIPAY_APP_CERT: z
+    .string()
+    .optional()
+    .describe('certificate mode: the app public-key certificate (appCertPublicKey_….crt), PEM text or a file path'),
+  ALIPAY_PUBLIC_CERT: z
+    .string()
+    .optional()
+    .describe('certificate mode: the Alipay public-key certificate (alipayCertPublicKey_RSA2.crt), PEM text or a file path'),
+  ALIPAY_ROOT_CERT: z
+    .string()
+    .optional()
+    .describe('certificate mode: the Alipay root certificate (alipayRootCert.crt), PEM text or a file path'),
   ZHELIBAN_APP_ID: z.string().optional().describe('浙里办 IRS application id sent with SSO tickets'),
   PROVIDER_TIMEOUT_MS: z.coerce
     .number()

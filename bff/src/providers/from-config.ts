@@ -4,6 +4,7 @@ import type { ChannelFormats } from '../components/notifications/notifications.n
 import type { NoticeSettings } from '../components/tasks/events';
 import type { FieldCrypto } from '../libraries/crypto';
 import type { Connection } from 'mongoose';
+import type { AlipayGatewayConfig } from './alipay/alipay-gateway';
 import { createAlipayPush } from './push/alipay.push';
 import type { PushProvider } from './push/push-provider';
 import { createWechatPush } from './push/wechat.push';
@@ -18,6 +19,31 @@ import { createTencentSms } from './sms/tencent.sms';
 
 type Platform = 'wechat' | 'alipay' | 'zheliban';
 
+/**
+ * The Alipay gateway settings, in certificate mode when the three certificates are set (each PEM text or
+ * a file path), else in public-key mode; undefined when the credentials are incomplete.
+ */
+export function alipayGatewayFromConfig(config: Config): AlipayGatewayConfig | undefined {
+  if (!config.ALIPAY_GATEWAY || !config.ALIPAY_APP_ID || !config.ALIPAY_PRIVATE_KEY) return undefined;
+  const base = {
+    baseUrl: config.ALIPAY_GATEWAY,
+    appId: config.ALIPAY_APP_ID,
+    privateKeyPem: config.ALIPAY_PRIVATE_KEY,
+    timeoutMs: config.PROVIDER_TIMEOUT_MS,
+  };
+  const { ALIPAY_APP_CERT: app, ALIPAY_PUBLIC_CERT: pub, ALIPAY_ROOT_CERT: root } = config;
+  if (app && pub && root) {
+    const isPem = (v: string) => v.includes('-----BEGIN');
+    return {
+      ...base,
+      certificates: isPem(app)
+        ? { appCertContent: app, alipayPublicCertContent: pub, alipayRootCertContent: root }
+        : { appCertPath: app, alipayPublicCertPath: pub, alipayRootCertPath: root },
+    };
+  }
+  return config.ALIPAY_PUBLIC_KEY ? { ...base, alipayPublicKeyPem: config.ALIPAY_PUBLIC_KEY } : undefined;
+}
+
 /** The login adapters whose credentials are configured; a platform without them answers 503 at login. */
 export function identityProvidersFromConfig(config: Config): Partial<Record<Platform, IdentityProvider>> {
   const out: Partial<Record<Platform, IdentityProvider>> = {};
@@ -30,15 +56,8 @@ export function identityProvidersFromConfig(config: Config): Partial<Record<Plat
       timeoutMs,
     });
   }
-  if (config.ALIPAY_GATEWAY && config.ALIPAY_APP_ID && config.ALIPAY_PRIVATE_KEY && config.ALIPAY_PUBLIC_KEY) {
-    out.alipay = createAlipayIdentity({
-      baseUrl: config.ALIPAY_GATEWAY,
-      appId: config.ALIPAY_APP_ID,
-      privateKeyPem: config.ALIPAY_PRIVATE_KEY,
-      alipayPublicKeyPem: config.ALIPAY_PUBLIC_KEY,
-      timeoutMs,
-    });
-  }
+  const alipay = alipayGatewayFromConfig(config);
+  if (alipay) out.alipay = createAlipayIdentity(alipay);
   if (config.ZHELIBAN_GATEWAY && config.ZHELIBAN_ACCESS_KEY && config.ZHELIBAN_SECRET_KEY) {
     out.zheliban = createZhelibanIdentity({
       baseUrl: config.ZHELIBAN_GATEWAY,
@@ -151,14 +170,7 @@ export function pushProvidersFromConfig(
     };
     out.wechat = createWechatPush({ ...wechat, tokens: createWechatTokenHolder({ ...wechat, ...deps }) });
   }
-  if (config.ALIPAY_GATEWAY && config.ALIPAY_APP_ID && config.ALIPAY_PRIVATE_KEY && config.ALIPAY_PUBLIC_KEY) {
-    out.alipay = createAlipayPush({
-      baseUrl: config.ALIPAY_GATEWAY,
-      appId: config.ALIPAY_APP_ID,
-      privateKeyPem: config.ALIPAY_PRIVATE_KEY,
-      alipayPublicKeyPem: config.ALIPAY_PUBLIC_KEY,
-      timeoutMs,
-    });
-  }
+  const alipay = alipayGatewayFromConfig(config);
+  if (alipay) out.alipay = createAlipayPush(alipay);
   return out;
 }
