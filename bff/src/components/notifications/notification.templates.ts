@@ -283,8 +283,8 @@ const DEFINITIONS: Record<string, NoticeDefinition> = {
   },
   rating_feedback: {
     inbox: (p) => ({
-      title: `${p.departmentName || '办理部门'}已反馈整改情况`,
-      body: '针对您的评价，办理部门已整改并反馈。请打开“我的申请”查看；如仍有意见，可以追加一次评价（追评）。',
+      title: `${p.departmentName || '办理部门'}已反馈对您评价的整改情况`,
+      body: '请打开“我的申请”查看整改反馈。如仍有意见，可以追加一次评价（追评）。',
     }),
     sms: {
       default: {
