@@ -1,11 +1,12 @@
 // WeChat server-side access_token, from getStableAccessToken: POST {baseUrl}/cgi-bin/stable_token
 // { grant_type: 'client_credential', appid, secret, force_refresh }
 // (developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-access-token/getStableAccessToken.html).
-// Chosen over GET /cgi-bin/token because every BFF replica fetches its own token: with /cgi-bin/token
-// each fetch invalidates the others' tokens, while the stable token in normal mode is the same for
-// every caller until the platform rotates it (5 minutes before expiry, old and new both valid then).
-// Force-refresh mode (limited to 20 a day, 30 s apart) is used only when normal mode hands back the very
-// token the API just rejected.
+// Chosen over GET /cgi-bin/token because with /cgi-bin/token each fetch invalidates the others' tokens,
+// while the stable token in normal mode is the same for every caller until the platform rotates it
+// (5 minutes before expiry, old and new both valid then). Force-refresh mode (limited to 20 a day, 30 s
+// apart) is used only when normal mode hands back the very token the API just rejected. The BFF holds one
+// token for all its processes in the database (wechat-token-holder.ts); this file has the HTTP call and a
+// per-process source for tools and tests.
 import { httpStatusError, joinUrl, parseJsonBody, providerFetch } from '../http';
 import { ProviderError, type ErrorMapping } from '../provider-error';
 
