@@ -160,7 +160,19 @@ export const ConfigSchema = z.object({
   ALIPAY_GATEWAY: optionalUrl.describe('Alipay OpenAPI gateway, e.g. https://openapi.alipay.com'),
   ALIPAY_APP_ID: z.string().optional().describe('Alipay mini program app_id'),
   ALIPAY_PRIVATE_KEY: z.string().optional().describe('our RSA2 private key (PEM) for Alipay'),
-  ALIPAY_PUBLIC_KEY: z.string().optional().describe('Alipay public key (PEM) to verify responses'),
+  ALIPAY_PUBLIC_KEY: z.string().optional().describe('Alipay public key (PEM) to verify responses (public-key mode)'),
+  ALIPAY_APP_CERT: z
+    .string()
+    .optional()
+    .describe('certificate mode: the app public-key certificate (appCertPublicKey_….crt), PEM text or a file path'),
+  ALIPAY_PUBLIC_CERT: z
+    .string()
+    .optional()
+    .describe('certificate mode: the Alipay public-key certificate (alipayCertPublicKey_RSA2.crt), PEM text or a file path'),
+  ALIPAY_ROOT_CERT: z
+    .string()
+    .optional()
+    .describe('certificate mode: the Alipay root certificate (alipayRootCert.crt), PEM text or a file path'),
   WECHAT_SUBSCRIBE_TEMPLATES: templateList.describe(
     'WeChat subscribe-message template ids the app asks for after submitting (progress, pickup, rating; at most 3), comma-separated',
   ),
@@ -228,8 +240,28 @@ export const ConfigSchema = z.object({
     .string()
     .optional()
     .describe(
-      'JSON map from notice template to the vendor template code, e.g. {"item_rejected":"SMS_123"}; variables: title, body (Tencent: 1, 2)',
+      'JSON map from SMS template id to the approved vendor template code, e.g. {"item_rejected":"SMS_123","item_ready_for_pickup.withCode":"SMS_456"}; ids, texts and variables are listed in the README (Tencent: the same variables, positional)',
     ),
+  PUSH_TEMPLATES: z
+    .string()
+    .optional()
+    .describe(
+      'JSON: per platform and notice, the subscribe-message template id and which notice field fills each keyword, e.g. {"wechat":{"item_accepted":{"templateId":"…","fields":{"thing1":"item","phrase2":"status","time3":"time","thing4":"tip"}}},"alipay":{…}}; fields: item, status, tip, time, code, place, amount, date, count; unset: the dev push shows title and body',
+    ),
+  MEDICAL_INSURANCE_FEE: z
+    .string()
+    .regex(/^\d{1,6}(\.\d{1,2})?$/, 'must be an amount in yuan, e.g. 400 or 380.50')
+    .optional()
+    .describe(
+      "the newborn's yearly resident medical-insurance contribution in yuan, named in the §6.3.3 payment prompt; unset: no amount is stated",
+    ),
+  MEDICAL_INSURANCE_PAY_WITHIN_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(366)
+    .default(90)
+    .describe("days after birth by which the §6.3.3 prompt asks the parents to pay the newborn's medical insurance"),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -264,6 +296,22 @@ function smsConfigProblems(c: z.infer<typeof ConfigSchema>): string[] {
   return problems;
 }
 
+/** PUSH_TEMPLATES must be a JSON object of platforms (its fields are checked where the formats are built). */
+function pushTemplatesProblems(c: z.infer<typeof ConfigSchema>): string[] {
+  if (!c.PUSH_TEMPLATES) return [];
+  try {
+    const map = JSON.parse(c.PUSH_TEMPLATES) as unknown;
+    if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new Error();
+    return Object.keys(map)
+      .filter((k) => k !== 'wechat' && k !== 'alipay')
+      .map((k) => `PUSH_TEMPLATES.${k}: unknown platform (wechat, alipay)`);
+  } catch {
+    return [
+      'PUSH_TEMPLATES: must be a JSON object such as {"wechat":{"item_accepted":{"templateId":"…","fields":{"thing1":"item"}}}}',
+    ];
+  }
+}
+
 const EMPTY_IS_A_VALUE = new Set(['STATIC_DIR']);
 const REQUIRED_IN_PRODUCTION = ['JWT_SECRET', 'DATA_ENCRYPTION_KEY', 'BLIND_INDEX_KEY'] as const;
 
@@ -290,7 +338,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const missing = (['LICENCE_GATEWAY', 'LICENCE_ACCESS_KEY', 'LICENCE_SECRET_KEY'] as const).filter((k) => !c[k]);
     if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required when LICENCE_PROVIDER=irs`).join('; '));
   }
-  const smsProblems = smsConfigProblems(c);
+  const smsProblems = [...smsConfigProblems(c), ...pushTemplatesProblems(c)];
   if (smsProblems.length) throw new ConfigError(smsProblems.join('; '));
   const devKey = (label: string) => createHash('sha256').update(`${DEV_ONLY}:${label}`).digest('base64');
   if (c.NODE_ENV === 'production') {

@@ -50,7 +50,14 @@ import { errorHandler, requestContext, type AppState } from './libraries/http';
 import { createIdempotencyStore } from './libraries/idempotency';
 import type { Logger } from './libraries/logger';
 import type { WriterHooks } from './libraries/versioned';
-import { calendarOverridesFromConfig, identityProvidersFromConfig, smsChannelFromConfig } from './providers/from-config';
+import {
+  calendarOverridesFromConfig,
+  channelFormatsFromConfig,
+  DEV_SMS_SIGN_NAME,
+  identityProvidersFromConfig,
+  noticeSettingsFromConfig,
+  smsChannelFromConfig,
+} from './providers/from-config';
 import { createDevPush, createDevSms } from './providers/dev';
 import type { IdentityProvider } from './providers/identity/identity-provider';
 import type { PushProvider } from './providers/push/push-provider';
@@ -117,7 +124,14 @@ export function createComponents(deps: ServerDeps) {
     // A withdrawn or swept draft's photos and licence choices go with it.
     onDraftRemoved: [(id) => attachments.deleteForApplication(id)],
   });
-  const tasks = createTasksService({ repo: applicationsRepo, crypto, calendar, now, attachments });
+  const tasks = createTasksService({
+    repo: applicationsRepo,
+    crypto,
+    calendar,
+    now,
+    attachments,
+    noticeSettings: noticeSettingsFromConfig(config),
+  });
   const sweeper = createSweeper({
     repo: applicationsRepo,
     applications,
@@ -147,8 +161,14 @@ export function createComponents(deps: ServerDeps) {
     crypto,
     now,
     push: deps.push !== undefined ? deps.push : production ? null : createDevPush({ connection, now }),
-    sms: deps.sms !== undefined ? deps.sms : sms === 'dev' ? createDevSms({ connection, now }) : (sms?.provider ?? null),
-    formats: sms && sms !== 'dev' ? { sms: sms.format } : undefined,
+    sms:
+      deps.sms !== undefined
+        ? deps.sms
+        : sms === 'dev'
+          ? createDevSms({ connection, now, signName: config.SMS_SIGN_NAME ?? DEV_SMS_SIGN_NAME })
+          : (sms?.provider ?? null),
+    // SMS fitted to one segment for the configured vendor (or the dev inbox); push as the dev push shows it.
+    formats: channelFormatsFromConfig(config),
   });
   // A rating reminder whose stage was rated meanwhile is dropped at delivery.
   const deliver = skipAnsweredReminders(notifier, ratingsRepo, ratings.stageRatingId);

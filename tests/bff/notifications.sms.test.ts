@@ -11,7 +11,7 @@ describe('SMS through a real vendor adapter', () => {
       accessKeyId: 'LTAI-test-key',
       accessKeySecret: 'aliyun-test-secret-0123456789',
       signNames: ['浙里办出生一件事'],
-      templates: { SMS_700001: ['title', 'body'], SMS_700002: ['title', 'body'] },
+      templates: { SMS_700001: ['count'], SMS_700002: ['item', 'count'] },
     });
     server = await startTestServer({
       SMS_VENDOR: 'aliyun',
@@ -35,7 +35,7 @@ describe('SMS through a real vendor adapter', () => {
     await server.components.relay.runOnce();
     const mine = () => fake.sent.filter((m) => m.phoneNumbers === input.father.phone);
     expect(mine()).toEqual([expect.objectContaining({ templateCode: 'SMS_700001', signName: '浙里办出生一件事' })]);
-    expect(mine()[0].templateParam.title).toMatch(/[\u4e00-\u9fa5]/);
+    expect(mine()[0].templateParam).toEqual({ count: '5' });
 
     // A notice with no approved template (accepted) sends no SMS; a rejection does.
     const hospital = await departmentToken(server.url, 'hospital');
@@ -51,6 +51,7 @@ describe('SMS through a real vendor adapter', () => {
     });
     await server.components.relay.runOnce();
     expect(mine().map((m) => m.templateCode)).toEqual(['SMS_700001', 'SMS_700002']);
+    expect(mine()[1].templateParam).toEqual({ item: '出生医学证明', count: '1' });
     expect(server.logs.join('')).not.toContain(input.father.phone);
   });
 

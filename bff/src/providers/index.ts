@@ -1,6 +1,6 @@
 // The outside world, one adapter per system. Each factory takes its part of the configuration and
 // returns an object implementing one of the three interfaces; every failure is a ProviderError.
-export { ProviderError, isProviderError, type ProviderErrorKind } from './provider-error';
+export { ProviderError, isProviderError, sendOutcome, type ProviderErrorKind, type SendOutcome } from './provider-error';
 export type { IdentityProvider, IdentityClaims } from './identity/identity-provider';
 export type { PushProvider, PushMessage } from './push/push-provider';
 export type { SmsProvider, SmsMessage } from './sms/sms-provider';
@@ -8,6 +8,7 @@ export { createWechatIdentity, type WechatIdentityConfig } from './identity/wech
 export { createAlipayIdentity, type AlipayIdentityConfig } from './identity/alipay.identity';
 export { createZhelibanIdentity, type ZhelibanIdentityConfig } from './identity/zheliban.identity';
 export { createWechatPush, type WechatPushConfig } from './push/wechat.push';
+export { createWechatTokenHolder, type WechatTokenHolderConfig } from './push/wechat-token-holder';
 export { createAlipayPush, type AlipayPushConfig } from './push/alipay.push';
 export { createAliyunSms, type AliyunSmsConfig } from './sms/aliyun.sms';
 export { createTencentSms, type TencentSmsConfig } from './sms/tencent.sms';

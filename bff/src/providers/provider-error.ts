@@ -5,7 +5,18 @@
 // included), so no provider text and no personal data ever reaches an error message.
 
 export type ProviderErrorKind =
-  'invalid_credentials' | 'invalid_code' | 'user_refused' | 'rate_limited' | 'unavailable' | 'bad_request' | 'unknown';
+  | 'invalid_credentials'
+  | 'invalid_code'
+  /** No (remaining) subscription, unsubscribed, or on the do-not-disturb list. */
+  | 'user_refused'
+  /** The recipient cannot be reached on this channel: an invalid phone number or openid. */
+  | 'recipient_invalid'
+  /** The message does not fit the approved template: template id, keyword, variable or signature. */
+  | 'template_invalid'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'bad_request'
+  | 'unknown';
 
 export interface ProviderErrorInit {
   provider: string;
@@ -43,4 +54,24 @@ export type ErrorMapping = { kind: ProviderErrorKind; retryable: boolean };
 export const RETRY = {
   unavailable: { kind: 'unavailable', retryable: true },
   rateLimited: { kind: 'rate_limited', retryable: true },
+} as const satisfies Record<string, ErrorMapping>;
+
+/**
+ * What a failed send means for the notice: `retry_later` (throttled, 5xx, timeout, network: the same
+ * channel will likely take it later) or `next_channel` (this channel cannot deliver this notice to this
+ * person — no subscription, invalid number, template error, bad credentials — so the notifier tries the
+ * next channel now and does not retry this one). Anything that is not a ProviderError is our own failure
+ * and is retried.
+ */
+export type SendOutcome = 'retry_later' | 'next_channel';
+
+export function sendOutcome(err: unknown): SendOutcome {
+  if (!isProviderError(err)) return 'retry_later';
+  return err.retryable ? 'retry_later' : 'next_channel';
+}
+
+export const GIVE_UP = {
+  userRefused: { kind: 'user_refused', retryable: false },
+  recipientInvalid: { kind: 'recipient_invalid', retryable: false },
+  templateInvalid: { kind: 'template_invalid', retryable: false },
 } as const satisfies Record<string, ErrorMapping>;

@@ -37,7 +37,6 @@ describe('Alipay alipay.system.oauth.token adapter', () => {
       sign_type: 'RSA2',
       charset: 'utf-8',
       version: '1.0',
-      format: 'JSON',
     });
     expect(Object.fromEntries(new URLSearchParams(req!.body))).toEqual({ grant_type: 'authorization_code', code });
   });

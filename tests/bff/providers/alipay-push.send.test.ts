@@ -53,9 +53,9 @@ describe('Alipay alipay.open.app.mini.templatemessage.send adapter', () => {
   });
 
   it.each([
-    [{ code: '40004', subCode: 'USER_TEMPLATE_ILLEGAL' }, 'bad_request', false],
-    [{ code: '40004', subCode: 'USER_TEMPLATE_LACK_KEYWORD' }, 'bad_request', false],
-    [{ code: '40004', subCode: 'USER_KEYWORD_LENGTH_ERROR' }, 'bad_request', false],
+    [{ code: '40004', subCode: 'USER_TEMPLATE_ILLEGAL' }, 'template_invalid', false],
+    [{ code: '40004', subCode: 'USER_TEMPLATE_LACK_KEYWORD' }, 'template_invalid', false],
+    [{ code: '40004', subCode: 'USER_KEYWORD_LENGTH_ERROR' }, 'template_invalid', false],
     [{ code: '40004', subCode: 'SOMETHING_UNDOCUMENTED' }, 'unknown', false],
     [{ code: '20000', subCode: 'isp.unknow-error' }, 'unavailable', true],
     [{ code: '40006', subCode: 'isv.insufficient-isv-permissions' }, 'invalid_credentials', false],
@@ -64,9 +64,9 @@ describe('Alipay alipay.open.app.mini.templatemessage.send adapter', () => {
     await expectProviderError(adapter().send(message()), { kind, retryable, providerCode: `${error.code}:${error.subCode}` });
   });
 
-  it('when a keyword is longer than 50 characters, then the real USER_KEYWORD_LENGTH_ERROR check answers bad_request', async () => {
+  it('when a keyword is longer than 50 characters, then the real USER_KEYWORD_LENGTH_ERROR check answers template_invalid', async () => {
     await expectProviderError(adapter().send({ ...message(), data: { keyword1: '长'.repeat(51) } }), {
-      kind: 'bad_request',
+      kind: 'template_invalid',
       retryable: false,
       providerCode: '40004:USER_KEYWORD_LENGTH_ERROR',
     });

@@ -38,7 +38,7 @@ describe('Aliyun Dysmsapi SendSms adapter', () => {
     const [req] = fake.requests;
     expect(req!.headers).toMatchObject({ 'x-acs-action': 'SendSms', 'x-acs-version': '2017-05-25' });
     expect(req!.headers.authorization).toMatch(
-      /^ACS3-HMAC-SHA256 Credential=LTAI5tTestAccessKeyId00,SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/,
+      /^ACS3-HMAC-SHA256 Credential=LTAI5tTestAccessKeyId00,SignedHeaders=host;x-acs-action;x-acs-content-sha256;([a-z-]+;)?x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=[0-9a-f]{64}$/,
     );
   });
 
@@ -50,8 +50,8 @@ describe('Aliyun Dysmsapi SendSms adapter', () => {
 
   it.each([
     ['isv.BUSINESS_LIMIT_CONTROL', 'rate_limited', true],
-    ['isv.MOBILE_NUMBER_ILLEGAL', 'bad_request', false],
-    ['isv.TEMPLATE_MISSING_PARAMETERS', 'bad_request', false],
+    ['isv.MOBILE_NUMBER_ILLEGAL', 'recipient_invalid', false],
+    ['isv.TEMPLATE_MISSING_PARAMETERS', 'template_invalid', false],
     ['isv.AMOUNT_NOT_ENOUGH', 'unavailable', false],
     ['isp.SYSTEM_ERROR', 'unavailable', true],
     ['Throttling.User', 'rate_limited', true],
@@ -63,17 +63,17 @@ describe('Aliyun Dysmsapi SendSms adapter', () => {
     await expectProviderError(adapter().send(message), { kind, retryable, providerCode: code });
   });
 
-  it('when the number is not a mobile number, then the real check answers isv.MOBILE_NUMBER_ILLEGAL as bad_request', async () => {
+  it('when the number is not a mobile number, then the real check answers isv.MOBILE_NUMBER_ILLEGAL as recipient_invalid', async () => {
     await expectProviderError(adapter().send({ ...message, phone: '0571-8888888' }), {
-      kind: 'bad_request',
+      kind: 'recipient_invalid',
       retryable: false,
       providerCode: 'isv.MOBILE_NUMBER_ILLEGAL',
     });
   });
 
-  it('when a template variable is missing, then isv.TEMPLATE_MISSING_PARAMETERS as bad_request', async () => {
+  it('when a template variable is missing, then isv.TEMPLATE_MISSING_PARAMETERS as template_invalid', async () => {
     await expectProviderError(adapter().send({ ...message, params: { item: '出生医学证明' } }), {
-      kind: 'bad_request',
+      kind: 'template_invalid',
       retryable: false,
       providerCode: 'isv.TEMPLATE_MISSING_PARAMETERS',
     });

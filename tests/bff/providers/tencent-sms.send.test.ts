@@ -49,10 +49,12 @@ describe('Tencent SMS SendSms adapter', () => {
       'x-tc-action': 'SendSms',
       'x-tc-version': '2021-01-11',
       'x-tc-region': 'ap-guangzhou',
-      'content-type': 'application/json; charset=utf-8',
+      'content-type': 'application/json',
+      // The signature names service "sms" and the real host, whatever address the fake listens on.
+      host: 'sms.tencentcloudapi.com',
     });
     expect(req!.headers.authorization).toMatch(
-      /^TC3-HMAC-SHA256 Credential=AKIDtestSecretId0123456789abcdefABCD\/\d{4}-\d{2}-\d{2}\/sms\/tc3_request, SignedHeaders=content-type;host;x-tc-action, Signature=[0-9a-f]{64}$/,
+      /^TC3-HMAC-SHA256 Credential=AKIDtestSecretId0123456789abcdefABCD\/\d{4}-\d{2}-\d{2}\/sms\/tc3_request, SignedHeaders=content-type;host, Signature=[0-9a-f]{64}$/,
     );
   });
 
@@ -64,9 +66,9 @@ describe('Tencent SMS SendSms adapter', () => {
   it.each([
     ['LimitExceeded.PhoneNumberDailyLimit', 'rate_limited', true],
     ['LimitExceeded.PhoneNumberThirtySecondLimit', 'rate_limited', true],
-    ['InvalidParameterValue.IncorrectPhoneNumber', 'bad_request', false],
+    ['InvalidParameterValue.IncorrectPhoneNumber', 'recipient_invalid', false],
     ['FailedOperation.PhoneNumberInBlacklist', 'user_refused', false],
-    ['FailedOperation.TemplateIncorrectOrUnapproved', 'bad_request', false],
+    ['FailedOperation.TemplateIncorrectOrUnapproved', 'template_invalid', false],
     ['FailedOperation.InsufficientBalanceInSmsPackage', 'unavailable', false],
     ['RequestLimitExceeded', 'rate_limited', true],
     ['InternalError', 'unavailable', true],
@@ -78,9 +80,9 @@ describe('Tencent SMS SendSms adapter', () => {
     await expectProviderError(adapter().send(message), { kind, retryable, providerCode: code });
   });
 
-  it('when the number is malformed, then the per-number status InvalidParameterValue.IncorrectPhoneNumber is bad_request', async () => {
+  it('when the number is malformed, then the per-number status InvalidParameterValue.IncorrectPhoneNumber is recipient_invalid', async () => {
     await expectProviderError(adapter().send({ ...message, phone: '12345' }), {
-      kind: 'bad_request',
+      kind: 'recipient_invalid',
       retryable: false,
       providerCode: 'InvalidParameterValue.IncorrectPhoneNumber',
     });

@@ -100,9 +100,9 @@ describe('WeChat subscribeMessage.send adapter', () => {
 
   it.each([
     [43101, 'user_refused', false],
-    [47003, 'bad_request', false],
-    [40003, 'bad_request', false],
-    [40037, 'bad_request', false],
+    [47003, 'template_invalid', false],
+    [40003, 'recipient_invalid', false],
+    [40037, 'template_invalid', false],
     [45009, 'rate_limited', true],
     [-1, 'unavailable', true],
     [12345, 'unknown', false],
@@ -116,9 +116,9 @@ describe('WeChat subscribeMessage.send adapter', () => {
     await expectProviderError(adapter().send(message()), { kind: 'user_refused', retryable: false, providerCode: '43101' });
   });
 
-  it("when a template value is empty, then WeChat's 47003 comes back as bad_request", async () => {
+  it("when a template value is empty, then WeChat's 47003 comes back as template_invalid", async () => {
     await expectProviderError(adapter().send({ ...message(), data: { thing1: '' } }), {
-      kind: 'bad_request',
+      kind: 'template_invalid',
       retryable: false,
       providerCode: '47003',
     });

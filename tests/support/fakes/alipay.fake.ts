@@ -5,7 +5,7 @@
 // over the exact response-node text, or `error_response` for failures of alipay.system.oauth.token,
 // as the real gateway does. Implemented methods: alipay.system.oauth.token,
 // alipay.open.app.mini.templatemessage.send.
-import { createSign, createVerify, generateKeyPairSync } from 'node:crypto';
+import { createHash, createSign, createVerify, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { fakeId, startFakeServer, type ProviderFake, type RecordedRequest, type Reply } from './fake-server';
 
 export interface AlipayKeys {
@@ -42,8 +42,27 @@ export function alipayTestKeys(): AlipayKeys {
 
 export interface AlipayFakeOptions {
   appId: string;
-  appPublicKeyPem: string;
+  /** Public-key mode: the app public key the gateway verifies requests with. */
+  appPublicKeyPem?: string;
   alipayPrivateKeyPem: string;
+  /**
+   * Public-key-certificate mode: the app's certificate (its public key verifies requests; app_cert_sn
+   * must be its serial), the root certificate (alipay_root_cert_sn), and the Alipay certificate whose
+   * serial answers carry as alipay_cert_sn.
+   */
+  certs?: { appCertPem: string; rootCertPem: string; alipayCertPem: string };
+}
+
+/**
+ * A certificate's SN as Alipay defines it: MD5 of the issuer DN written from its last attribute to its
+ * first ("CN=…,OU=…,O=…,C=…") followed by the serial number in decimal.
+ */
+export function alipayCertSn(pem: string): string {
+  const cert = new X509Certificate(pem);
+  const issuer = cert.issuer.split('\n').reverse().join(',');
+  return createHash('md5')
+    .update(issuer + BigInt(`0x${cert.serialNumber}`).toString(10), 'utf8')
+    .digest('hex');
 }
 
 /** A gateway error: code plus sub_code, e.g. { code: '40004', subCode: 'USER_TEMPLATE_ILLEGAL' }. */
@@ -106,7 +125,11 @@ export async function startAlipayFake(options: AlipayFakeOptions): Promise<Alipa
     const signer = createSign('RSA-SHA256').update(nodeText, 'utf8');
     const sign = how === 'wrong-key' ? signer.sign(otherKey, 'base64') : signer.sign(options.alipayPrivateKeyPem, 'base64');
     // The real gateway answers text/html;charset=utf-8 with a JSON body.
-    return { body: `{"${nodeKey}":${nodeText},"sign":"${sign}"}`, headers: { 'content-type': 'text/html;charset=utf-8' } };
+    const certSn = options.certs ? `,"alipay_cert_sn":"${alipayCertSn(options.certs.alipayCertPem)}"` : '';
+    return {
+      body: `{"${nodeKey}":${nodeText}${certSn},"sign":"${sign}"}`,
+      headers: { 'content-type': 'text/html;charset=utf-8' },
+    };
   }
 
   function failure(nodeKey: string, code: string, subCode?: string): Reply {
@@ -143,7 +166,16 @@ export async function startAlipayFake(options: AlipayFakeOptions): Promise<Alipa
       .sort()
       .map((k) => `${k}=${params[k]}`)
       .join('&');
-    const valid = createVerify('RSA-SHA256').update(content, 'utf8').verify(options.appPublicKeyPem, params.sign, 'base64');
+    // Certificate mode: the request names the certificates by SN. The real gateway's sub_code for an SN
+    // it does not know is not in the public documents we found; this fake answers isv.invalid-signature.
+    if (options.certs) {
+      if (params.app_cert_sn !== alipayCertSn(options.certs.appCertPem))
+        return failure(methodKey, '40002', 'isv.invalid-signature');
+      if (params.alipay_root_cert_sn !== alipayCertSn(options.certs.rootCertPem))
+        return failure(methodKey, '40002', 'isv.invalid-signature');
+    }
+    const verifyKey = options.certs ? new X509Certificate(options.certs.appCertPem).publicKey : options.appPublicKeyPem!;
+    const valid = createVerify('RSA-SHA256').update(content, 'utf8').verify(verifyKey, params.sign, 'base64');
     if (!valid) return failure(methodKey, '40002', 'isv.invalid-signature');
 
     const queued = errors.shift();

@@ -6,6 +6,7 @@ export { startWechatFake, type WechatFake, type WechatFakeOptions, type WechatSe
 export {
   startAlipayFake,
   alipayTestKeys,
+  alipayCertSn,
   type AlipayFake,
   type AlipayFakeOptions,
   type AlipayKeys,
@@ -16,3 +17,4 @@ export { startZhelibanFake, ZHELIBAN_FAKE_PATHS, type ZhelibanFake, type Zheliba
 export { startAliyunSmsFake, type AliyunSmsFake, type AliyunSmsFakeOptions, type AliyunSentSms } from './aliyun-sms.fake';
 export { startTencentSmsFake, type TencentSmsFake, type TencentSmsFakeOptions, type TencentSentSms } from './tencent-sms.fake';
 export { startLicenceFake, LICENCE_FAKE_PATH, type LicenceFake } from './licence.fake';
+export { alipayTestCerts, type AlipayTestCerts } from './alipay-certs';

@@ -111,7 +111,8 @@ export async function startTencentSmsFake(options: TencentSmsFakeOptions): Promi
 
   function handle(req: RecordedRequest): Reply {
     if (req.method !== 'POST' || req.path !== '/') return errorReply('InvalidAction', 'The requested action is not supported.');
-    if (header(req, 'content-type') !== 'application/json; charset=utf-8')
+    // API 3.0 takes JSON POSTs as application/json, with or without the charset (the official SDK omits it).
+    if (!/^application\/json(; ?charset=utf-8)?$/i.test(header(req, 'content-type')))
       return errorReply('InvalidParameter', 'Content-Type must be application/json; charset=utf-8.');
     const rejected = verify(req);
     if (rejected) return rejected;

@@ -66,6 +66,34 @@ const ERRMSG: Record<number, string> = {
   47001: 'data format error',
 };
 
+/**
+ * WeChat's value rules per keyword type (the type is the keyword name without its number), as its
+ * subscribe-message documentation lists them; a value that breaks one is answered 47003.
+ */
+function keywordValueValid(keyword: string, value: string): boolean {
+  const type = /^([a-z_]+?)\d*$/.exec(keyword)?.[1] ?? keyword;
+  const length = [...value].length;
+  switch (type) {
+    case 'thing':
+      return length <= 20;
+    case 'phrase':
+      return length <= 5 && /^[\u3400-\u9fff]+$/.test(value);
+    case 'character_string':
+      return length <= 32 && /^[\x21-\x7e]+$/.test(value);
+    case 'number':
+      return length <= 32 && /^\d+(\.\d+)?$/.test(value);
+    case 'letter':
+      return length <= 32 && /^[A-Za-z]+$/.test(value);
+    case 'name':
+      return /[\u3400-\u9fff]/.test(value) ? length <= 10 : length <= 20;
+    case 'time':
+    case 'date':
+      return /^\d{4}(年\d{1,2}月\d{1,2}日|-\d{2}-\d{2})( \d{2}:\d{2}(:\d{2})?)?$|^\d{2}:\d{2}$/.test(value);
+    default:
+      return true;
+  }
+}
+
 function fail(errcode: number, detail = ''): Reply {
   return { body: { errcode, errmsg: `${ERRMSG[errcode] ?? 'error'}${detail}${rid()}` } };
 }
@@ -148,6 +176,7 @@ export async function startWechatFake(options: WechatFakeOptions): Promise<Wecha
     if (!msg.data || typeof msg.data !== 'object') return fail(47003, ' data is empty');
     for (const [key, entry] of Object.entries(msg.data)) {
       if (!entry || typeof entry.value !== 'string' || entry.value === '') return fail(47003, ` data.${key}.value is empty`);
+      if (!keywordValueValid(key, entry.value)) return fail(47003, ` data.${key}.value invalid`);
     }
     if (msg.miniprogram_state !== undefined && !['developer', 'trial', 'formal'].includes(msg.miniprogram_state)) {
       return fail(47003, ' miniprogram_state invalid');

@@ -27,7 +27,7 @@ import { openData, openOutputs, pick } from '../applications/application.data';
 import { queuedDepartments } from '../applications/application.dispatch';
 import type { ApplicationsRepository } from '../applications/applications.repository';
 import { ratingInvitations } from '../ratings';
-import { eventEffect } from './events';
+import { eventEffect, type NoticeSettings } from './events';
 import type { AttachmentsService } from '../attachments/attachments.service';
 import { SHARED_OUTPUTS, TASK_VIEWS } from './task.views';
 
@@ -40,6 +40,8 @@ export type TasksDeps = {
   now: () => Date;
   /** The photos and licences each task lists (kind, id, size; never bytes). */
   attachments?: Pick<AttachmentsService, 'forTasks'>;
+  /** What notices take from configuration (the medical-insurance payment prompt's amount and deadline). */
+  noticeSettings?: NoticeSettings;
 };
 
 const taskIdOf = (applicationId: string, itemKey: ItemKey) => `${applicationId}.${itemKey}`;
@@ -250,7 +252,17 @@ export function createTasksService(deps: TasksDeps) {
         }
         const now = deps.now();
         const items: Partial<Record<ItemKey, ItemRecord>> = { ...doc!.items, [key]: { ...item, state: to } };
-        const effect = eventEffect({ doc: doc!, itemKey: key, item, event, items, now, crypto, calendar: deps.calendar });
+        const effect = eventEffect({
+          doc: doc!,
+          itemKey: key,
+          item,
+          event,
+          items,
+          now,
+          crypto,
+          calendar: deps.calendar,
+          notices: deps.noticeSettings,
+        });
         const entry: TimelineEntry = { at: now, itemKey: key, event: event.type, actor: 'department', state: to };
         if (effect.note) entry.note = effect.note;
         const template = NOTICE[to];
@@ -280,6 +292,7 @@ export function createTasksService(deps: TasksDeps) {
                   ),
                 ]
               : []),
+            ...(effect.notices ?? []),
             // 好差评 invitations (first 受理, all items done) go out with the change that causes them.
             ...ratingInvitations(doc!, { firstAcceptance: event.type === 'accept', status: deriveApplicationStatus(items) }, now),
           ],

@@ -7,14 +7,14 @@ import { messageText } from './dev.push';
 /** The SmsProvider contract with a vendor name of its own (the interface names only the real vendors). */
 export type DevSmsProvider = Omit<SmsProvider, 'vendor'> & { vendor: 'dev' };
 
-const SIGNATURE = '【出生一件事】';
-
-export function createDevSms(options: { connection: Connection; now?: () => Date }): DevSmsProvider {
+/** Shows the SMS as the handset would: the signature 【…】 and the text (the format sends it as `body`). */
+export function createDevSms(options: { connection: Connection; now?: () => Date; signName?: string }): DevSmsProvider {
+  const signature = `【${options.signName ?? '出生一件事'}】`;
   const inbox = createDevInbox(options.connection, options.now);
   return {
     vendor: 'dev',
     async send(msg) {
-      await inbox.record(msg.idempotencyKey, 'sms', msg.phone, msg.templateCode, `${SIGNATURE}${messageText(msg.params)}`);
+      await inbox.record(msg.idempotencyKey, 'sms', msg.phone, msg.templateCode, `${signature}${messageText(msg.params)}`);
       return { providerMessageId: `${msg.idempotencyKey}:sms` };
     },
   };

@@ -26,7 +26,8 @@ export const ALIPAY_PUSH_BAD_REQUEST = new Set([
 
 function mapPushError(code: string, subCode: string): ErrorMapping | undefined {
   if (code !== '40004') return undefined;
-  if (ALIPAY_PUSH_BAD_REQUEST.has(subCode)) return { kind: 'bad_request', retryable: false };
+  if (subCode === 'TRADE_NO_NOT_MATCH_USERID') return { kind: 'recipient_invalid', retryable: false };
+  if (ALIPAY_PUSH_BAD_REQUEST.has(subCode)) return { kind: 'template_invalid', retryable: false };
   if (/SUBSCRI/i.test(subCode)) return { kind: 'user_refused', retryable: false };
   return { kind: 'unknown', retryable: false };
 }

@@ -5,7 +5,7 @@
 // answer { errcode: 0, errmsg: 'ok', msgid } or { errcode, errmsg }.
 import { httpStatusError, joinUrl, parseJsonBody, providerFetch } from '../http';
 import { ProviderError, type ErrorMapping } from '../provider-error';
-import { createWechatTokenSource } from './wechat-access-token';
+import { createWechatTokenSource, type WechatTokenSource } from './wechat-access-token';
 import type { PushProvider } from './push-provider';
 
 const PROVIDER = 'wechat';
@@ -19,16 +19,21 @@ export interface WechatPushConfig {
   /** Which mini-program version the message opens: 'formal' (default), 'trial' or 'developer'. */
   miniprogramState?: 'formal' | 'trial' | 'developer';
   now?: () => number;
+  /**
+   * Where tokens come from. The BFF passes the database-shared holder (createWechatTokenHolder), so every
+   * process uses one token and a rejection is refreshed once for all; default: this process's own.
+   */
+  tokens?: WechatTokenSource;
 }
 
 /** errcode → outcome for subscribeMessage.send. */
 export const WECHAT_PUSH_ERRORS: Record<number, ErrorMapping> = {
   [-1]: { kind: 'unavailable', retryable: true }, // system busy
   43101: { kind: 'user_refused', retryable: false }, // user refuses / no subscription left / unsubscribed
-  47003: { kind: 'bad_request', retryable: false }, // template data invalid (errmsg names the field)
-  40003: { kind: 'bad_request', retryable: false }, // invalid openid
-  40037: { kind: 'bad_request', retryable: false }, // invalid template_id
-  41030: { kind: 'bad_request', retryable: false }, // invalid page
+  47003: { kind: 'template_invalid', retryable: false }, // template data invalid (errmsg names the field)
+  40003: { kind: 'recipient_invalid', retryable: false }, // invalid openid
+  40037: { kind: 'template_invalid', retryable: false }, // invalid template_id
+  41030: { kind: 'template_invalid', retryable: false }, // invalid page
   45009: { kind: 'rate_limited', retryable: true }, // api daily quota reached
   45011: { kind: 'rate_limited', retryable: true },
   40001: { kind: 'invalid_credentials', retryable: false }, // still rejected after one token renewal
@@ -40,7 +45,7 @@ export const WECHAT_PUSH_ERRORS: Record<number, ErrorMapping> = {
 const TOKEN_REJECTED = new Set([40001, 40014, 42001]);
 
 export function createWechatPush(config: WechatPushConfig): PushProvider {
-  const tokens = createWechatTokenSource(config);
+  const tokens = config.tokens ?? createWechatTokenSource(config);
   const sendUrl = joinUrl(config.baseUrl, '/cgi-bin/message/subscribe/send');
 
   async function attempt(token: string, body: string): Promise<{ errcode: number; msgid?: string }> {

@@ -1,16 +1,24 @@
-// Tencent Cloud SMS: API 3.0 SendSms, version 2021-01-11 (cloud.tencent.com/document/api/382/55981),
-// POST {endpoint}/ with a JSON body, X-TC-Action/Version/Timestamp/Region headers and a TC3-HMAC-SHA256
-// Authorization (../signing/tc3.ts). Tencent answers HTTP 200 in every case:
+// Tencent Cloud SMS: API 3.0 SendSms, version 2021-01-11 (cloud.tencent.com/document/api/382/55981), sent
+// with the official SDK `tencentcloud-sdk-nodejs-sms` (v4), which signs with TC3-HMAC-SHA256.
+// Pointing it elsewhere: the SDK takes the TC3 credential-scope service from the first label of the
+// endpoint host (`endpoint.split(".")[0]`), so `127.0.0.1:port` would be signed as service "127". For an
+// endpoint whose host is not sms.*, the SDK is therefore given the real host name (the signature then
+// names service "sms" and Host sms.tencentcloudapi.com, as Tencent expects) and an HTTP agent whose
+// connections go to the configured endpoint instead: in tests, the local fake.
+// Tencent answers HTTP 200 in every case:
 //   { Response: { SendStatusSet: [{ SerialNo, PhoneNumber, Fee, SessionContext, Code: 'Ok' | …, Message, IsoCode }], RequestId } }
-//   { Response: { Error: { Code, Message }, RequestId } }
+//   { Response: { Error: { Code, Message }, RequestId } }  (the SDK throws these with `code`)
 // Error codes: the common table (cloud.tencent.com/document/api/382/52075) and SMS's own (…/382/59177).
-import { httpStatusError, parseJsonBody, providerFetch } from '../http';
+import http from 'node:http';
+import https from 'node:https';
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { sms } from 'tencentcloud-sdk-nodejs-sms';
 import { ProviderError, type ErrorMapping } from '../provider-error';
-import { signTc3 } from '../signing/tc3';
 import type { SmsProvider } from './sms-provider';
 
+const TENCENT_SMS_HOST = 'sms.tencentcloudapi.com';
 const PROVIDER = 'tencent-sms';
-const CONTENT_TYPE = 'application/json; charset=utf-8';
 
 export interface TencentSmsConfig {
   /** https://sms.tencentcloudapi.com in production. */
@@ -29,6 +37,8 @@ const RATE: ErrorMapping = { kind: 'rate_limited', retryable: true };
 const BAD: ErrorMapping = { kind: 'bad_request', retryable: false };
 const CREDENTIALS: ErrorMapping = { kind: 'invalid_credentials', retryable: false };
 const DOWN: ErrorMapping = { kind: 'unavailable', retryable: true };
+const NUMBER: ErrorMapping = { kind: 'recipient_invalid', retryable: false };
+const TEMPLATE: ErrorMapping = { kind: 'template_invalid', retryable: false };
 
 export const TENCENT_SMS_ERRORS: Record<string, ErrorMapping> = {
   'AuthFailure.SignatureFailure': CREDENTIALS,
@@ -44,15 +54,15 @@ export const TENCENT_SMS_ERRORS: Record<string, ErrorMapping> = {
   'UnauthorizedOperation.ServiceSuspendDueToArrears': { kind: 'unavailable', retryable: false },
   'FailedOperation.InsufficientBalanceInSmsPackage': { kind: 'unavailable', retryable: false },
   'InvalidParameterValue.SdkAppIdNotExist': CREDENTIALS,
-  'InvalidParameterValue.IncorrectPhoneNumber': BAD,
-  'InvalidParameterValue.TemplateParameterFormatError': BAD,
-  'InvalidParameterValue.TemplateParameterLengthLimit': BAD,
-  'InvalidParameterValue.ContentLengthLimit': BAD,
-  'InvalidParameterValue.ProhibitedUseUrlInTemplateParameter': BAD,
-  'FailedOperation.SignatureIncorrectOrUnapproved': BAD,
-  'FailedOperation.TemplateIncorrectOrUnapproved': BAD,
-  'FailedOperation.TemplateParamSetNotMatchApprovedTemplate': BAD,
-  'FailedOperation.ContainSensitiveWord': BAD,
+  'InvalidParameterValue.IncorrectPhoneNumber': NUMBER,
+  'InvalidParameterValue.TemplateParameterFormatError': TEMPLATE,
+  'InvalidParameterValue.TemplateParameterLengthLimit': TEMPLATE,
+  'InvalidParameterValue.ContentLengthLimit': TEMPLATE,
+  'InvalidParameterValue.ProhibitedUseUrlInTemplateParameter': TEMPLATE,
+  'FailedOperation.SignatureIncorrectOrUnapproved': TEMPLATE,
+  'FailedOperation.TemplateIncorrectOrUnapproved': TEMPLATE,
+  'FailedOperation.TemplateParamSetNotMatchApprovedTemplate': TEMPLATE,
+  'FailedOperation.ContainSensitiveWord': TEMPLATE,
   'FailedOperation.FailResolvePacket': BAD,
   // The number is on the do-not-disturb list: the person unsubscribed (or the carrier blocks it).
   'FailedOperation.PhoneNumberInBlacklist': { kind: 'user_refused', retryable: false },
@@ -89,8 +99,49 @@ function toE164(phone: string): string {
   return phone.startsWith('+') ? phone : `+86${phone.replace(/^(0086|86)(?=\d{11}$)/, '')}`;
 }
 
+const fail = (providerCode: string, mapping: ErrorMapping) => new ProviderError({ provider: PROVIDER, ...mapping, providerCode });
+
+/** What an SDK exception means, from its code and message kind only (messages quote the URL). */
+function sdkFailure(err: unknown): ProviderError {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' && /^[\w.]+$/.test(e.code) ? e.code : undefined;
+  if (code) return fail(code, mappingOf(code));
+  const message = String(e?.message ?? '');
+  if (/timeout/i.test(message)) return fail('TIMEOUT', { kind: 'unavailable', retryable: true });
+  if (/^(\d{3})\b/.test(message) || /status/i.test(message))
+    return fail('BAD_RESPONSE', { kind: 'unavailable', retryable: true });
+  return fail('NETWORK', { kind: 'unavailable', retryable: true });
+}
+
+/** An agent that connects to `target` whatever host the request names (see the note at the top). */
+function agentTo(target: URL): http.Agent {
+  const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
+  if (target.protocol === 'https:') {
+    const agent = new https.Agent({ keepAlive: true });
+    agent.createConnection = (options, cb) =>
+      tlsConnect({ ...(options as object), host: target.hostname, port, servername: target.hostname }, cb as never) as never;
+    return agent;
+  }
+  const agent = new http.Agent({ keepAlive: true });
+  agent.createConnection = (_options, cb) => netConnect({ host: target.hostname, port }, cb as never) as never;
+  return agent;
+}
+
 export function createTencentSms(config: TencentSmsConfig): SmsProvider {
   const endpoint = new URL(config.endpoint);
+  const direct = endpoint.hostname.startsWith('sms.');
+  const client = new sms.v20210111.Client({
+    credential: { secretId: config.secretId, secretKey: config.secretKey },
+    region: config.region,
+    profile: {
+      httpProfile: {
+        endpoint: direct ? endpoint.host : TENCENT_SMS_HOST,
+        protocol: endpoint.protocol === 'http:' ? 'http://' : 'https://',
+        reqTimeout: config.timeoutMs / 1000,
+        ...(direct ? {} : { agent: agentTo(endpoint) }),
+      },
+    },
+  });
   return {
     vendor: 'tencent',
     async send(msg) {
@@ -105,54 +156,22 @@ export function createTencentSms(config: TencentSmsConfig): SmsProvider {
         });
       }
       const templateParamSet = keys.sort((a, b) => Number(a) - Number(b)).map((k) => msg.params[k] ?? '');
-      const payload = JSON.stringify({
-        PhoneNumberSet: [toE164(msg.phone)],
-        SmsSdkAppId: config.sdkAppId,
-        SignName: config.signName,
-        TemplateId: msg.templateCode,
-        TemplateParamSet: templateParamSet,
-        SessionContext: msg.idempotencyKey,
-      });
-      const timestamp = Math.floor(Date.now() / 1000);
-      const { authorization } = signTc3({
-        method: 'POST',
-        signedHeaders: { 'content-type': CONTENT_TYPE, host: endpoint.host, 'x-tc-action': 'SendSms' },
-        payload,
-        service: 'sms',
-        timestamp,
-        secretId: config.secretId,
-        secretKey: config.secretKey,
-      });
-      const res = await providerFetch(PROVIDER, `${endpoint.origin}/`, {
-        method: 'POST',
-        headers: {
-          authorization,
-          'content-type': CONTENT_TYPE,
-          'x-tc-action': 'SendSms',
-          'x-tc-version': '2021-01-11',
-          'x-tc-timestamp': String(timestamp),
-          'x-tc-region': config.region,
-        },
-        body: payload,
-        timeoutMs: config.timeoutMs,
-      });
-      if (res.status !== 200) throw httpStatusError(PROVIDER, res.status);
-      const body = parseJsonBody<{
-        Response?: { Error?: { Code?: string }; SendStatusSet?: Array<{ Code?: string; SerialNo?: string }> };
-      }>(PROVIDER, res);
-      const errorCode = body.Response?.Error?.Code;
-      if (errorCode) throw new ProviderError({ provider: PROVIDER, ...mappingOf(errorCode), providerCode: errorCode });
-      const status = body.Response?.SendStatusSet?.[0];
-      if (!status?.Code)
-        throw new ProviderError({
-          provider: PROVIDER,
-          kind: 'unknown',
-          providerCode: 'BAD_RESPONSE',
-          retryable: false,
-          hint: 'no SendStatusSet',
+      let res: { SendStatusSet?: Array<{ Code?: string; SerialNo?: string }> };
+      try {
+        res = await client.SendSms({
+          PhoneNumberSet: [toE164(msg.phone)],
+          SmsSdkAppId: config.sdkAppId,
+          SignName: config.signName,
+          TemplateId: msg.templateCode,
+          TemplateParamSet: templateParamSet,
+          SessionContext: msg.idempotencyKey,
         });
-      if (status.Code !== 'Ok')
-        throw new ProviderError({ provider: PROVIDER, ...mappingOf(status.Code), providerCode: status.Code });
+      } catch (err) {
+        throw sdkFailure(err);
+      }
+      const status = res.SendStatusSet?.[0];
+      if (!status?.Code) throw fail('BAD_RESPONSE', { kind: 'unknown', retryable: false });
+      if (status.Code !== 'Ok') throw fail(status.Code, mappingOf(status.Code));
       return status.SerialNo ? { providerMessageId: status.SerialNo } : {};
     },
   };

@@ -1,4 +1,7 @@
 import type { EventHandler } from './types';
 
-/** 已送达 / 已领取. */
-export const deliver: EventHandler<'deliver'> = ({ itemKey, now }) => ({ set: { [`items.${itemKey}.deliveredAt`]: now } });
+/** 已送达 (a mailed item signed for) / 已领取 (collected at the window): the notice tells them apart. */
+export const deliver: EventHandler<'deliver'> = ({ item, itemKey, now }) => ({
+  set: { [`items.${itemKey}.deliveredAt`]: now },
+  params: { via: item.state === 'ready_for_pickup' ? 'pickup' : 'mail' },
+});

@@ -1,4 +1,5 @@
-import type { DepartmentEvent } from '@birth/shared';
+import { deriveApplicationStatus, ITEM_KEYS, type DepartmentEvent } from '@birth/shared';
+import { noticeEntry } from '../../applications/application.notices';
 import { accept } from './accept';
 import { complete } from './complete';
 import { deliver } from './deliver';
@@ -17,8 +18,30 @@ const HANDLERS: { [E in DepartmentEvent['type']]: EventHandler<E> } = {
   deliver,
 };
 
+/**
+ * The event's effect, plus what every event shares: the notice records when it happened, and the change
+ * that makes every item done sends the whole-application-done message once (a deterministic id: a
+ * change decided twice, or a later event on a done application, cannot send a second one).
+ */
 export function eventEffect(c: EventContext): EventEffect {
-  return (HANDLERS[c.event.type] as EventHandler<typeof c.event.type>)(c as never);
+  const effect = (HANDLERS[c.event.type] as EventHandler<typeof c.event.type>)(c as never);
+  const becameDone = deriveApplicationStatus(c.items) === 'completed' && c.doc.status !== 'completed';
+  const itemCount = ITEM_KEYS.filter((k) => c.items[k]).length;
+  return {
+    ...effect,
+    params: { ...effect.params, at: c.now.toISOString() },
+    notices: [
+      ...(effect.notices ?? []),
+      ...(becameDone
+        ? [
+            noticeEntry('application_completed', c.now, c.doc._id, 'all-done', {
+              itemCount: String(itemCount),
+              at: c.now.toISOString(),
+            }),
+          ]
+        : []),
+    ],
+  };
 }
 
-export type { EventContext, EventEffect } from './types';
+export type { EventContext, EventEffect, NoticeSettings } from './types';
