@@ -202,3 +202,24 @@ test('when many marks lie between two applications, then the queue pages through
   expect(looked).not.toContain(c._id);
   for (const id of strays) expect(await mark('task_queue_hospital', id)).not.toBeNull(); // fresh: kept
 });
+
+test('when marks were written under the old keys (the application id), then the sweeper re-keys them and the queues find them again', async () => {
+  const { id } = await submittedApplication(server.url);
+  const queued = (await mark('task_queue_hospital', id))!;
+  const due = (await mark('outbox_due', id))!;
+  // As an earlier version wrote them.
+  await collection('task_queue_hospital').deleteOne({ _id: queued._id as never });
+  await collection('task_queue_hospital').insertOne({ _id: id as never, submittedAt: clock, markedAt: clock });
+  await collection('outbox_due').deleteOne({ _id: due._id as never });
+  await collection('outbox_due').insertOne({ _id: id as never, dueAt: due.dueAt, markedAt: clock });
+
+  expect(await server.components.applicationsRepo.remarkOutboxDue()).toBeGreaterThanOrEqual(2);
+  expect(await collection('task_queue_hospital').findOne({ _id: id as never })).toBeNull();
+  expect(await collection('outbox_due').findOne({ _id: id as never })).toBeNull();
+  expect(await mark('task_queue_hospital', id)).toMatchObject({ _id: queued._id });
+  expect(await server.components.applicationsRepo.findOutboxDue(clock, 1000)).toContain(id);
+  const hospital = await departmentToken(server.url, 'hospital');
+  const cursor = Buffer.from(JSON.stringify([new Date(clock.getTime() - 1).toISOString(), ''])).toString('base64url');
+  const page = await api(server.url, 'GET', `/api/v1/dept/tasks?limit=200&cursor=${cursor}`, { token: hospital });
+  expect(page.body.tasks.map((t: { applicationId: string }) => t.applicationId)).toContain(id);
+});

@@ -331,14 +331,28 @@ export function createApplicationsRepository(
 
     /**
      * Safety net for the sweeper: applications with pending entries (`outboxDue` set) but no mark at that
-     * time — a mark removed by a race in FerretDB's unisolated delete — are marked again. A scan of the
-     * applications, off every hot path; each mark is an `_id` look-up.
+     * time — a mark removed by a race in FerretDB's unisolated delete — are marked again; and marks written
+     * under the keys of earlier versions (the application id alone) are written again under their time key.
+     * Scans, off every hot path (the sweeper's hourly round); each mark is an `_id` look-up.
      */
     async remarkOutboxDue(): Promise<number> {
+      let marked = 0;
+      const legacy = <T extends { _id: string }>(marks: T[], prefix: string) => marks.filter((m) => !m._id.startsWith(prefix));
+      for (const old of legacy(await OutboxDue.find({}).lean<OutboxDueDoc[]>(), DUE_KEYS.from)) {
+        await markOutboxDue(old._id, old.dueAt);
+        await OutboxDue.deleteOne({ _id: old._id });
+        marked++;
+      }
+      for (const department of DEPARTMENT_CODES) {
+        for (const old of legacy(await queues[department].find({}).lean<TaskQueueDoc[]>(), TASK_KEYS.from)) {
+          await markTaskQueues(old._id, [department], old.submittedAt);
+          await queues[department].deleteOne({ _id: old._id });
+          marked++;
+        }
+      }
       const due = await Application.find({ outboxDue: trusted({ $ne: null }) }, { _id: 1, outboxDue: 1 }).lean<
         { _id: string; outboxDue: Date }[]
       >();
-      let marked = 0;
       for (const d of due) {
         if (await OutboxDue.findById(outboxDueKey(new Date(d.outboxDue), d._id)).lean()) continue;
         await markOutboxDue(d._id, d.outboxDue);
