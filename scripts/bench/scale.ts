@@ -368,7 +368,9 @@ async function main() {
         'draft + submit',
         await load(SUBMITS, Math.min(CONNECTIONS, 20), async (i) => {
           // A birth minute of its own: the newborn key (parents' ID numbers + birth minute) must not repeat.
-          const birth = new Date(Date.now() - 6 * 3600_000 - (size * 10 + i) * 60_000).toISOString();
+          // Counted across sizes, not from the size: a birth more than a year ago is refused (at 100,000 the
+          // size-based minute was 1.9 years back and every submit failed).
+          const birth = new Date(Date.now() - 6 * 3600_000 - (SIZES.indexOf(size) * SUBMITS + i) * 60_000).toISOString();
           const draft = await client('POST', '/api/v1/applications', submitters[i], validApplication({ birthDateTime: birth }));
           if (draft.status !== 201) return false;
           const id = JSON.parse(draft.body).id as string;
