@@ -8,10 +8,17 @@ import { api, startTestServer, type TestServer } from '../support/test-server';
 
 jest.setTimeout(120_000);
 
-type Sent = { collection: string; method: string; filter: Record<string, unknown> };
+type Sent = { collection: string; method: string; filter: Record<string, unknown>; options: Record<string, unknown> };
 
-/** Collections a hot path may read without an `_id`: each holds only what is in flight (queue marks, takeovers). */
-const SMALL_QUEUES = /^(outbox_due|task_queue_\w+|outbox_lease_takeovers)$/;
+/** Collections a hot path may read without an `_id`: each holds only what is in flight (relay lease takeovers). */
+const SMALL_QUEUES = /^(outbox_lease_takeovers)$/;
+/** The queues read as `_id` ranges in key order (a page or a relay round at a time). */
+const RANGE_QUEUES = /^(outbox_due|task_queue_\w+)$/;
+const isRange = (filter: Record<string, unknown>) =>
+  Object.keys(filter).length === 1 &&
+  !!filter._id &&
+  typeof filter._id === 'object' &&
+  Object.keys(filter._id).some((op) => op === '$gt' || op === '$gte');
 /** Methods whose first argument is a filter. */
 const FILTERED = new Set(['find', 'findOne', 'updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'countDocuments']);
 
@@ -21,14 +28,19 @@ let sent: Sent[] = [];
 beforeAll(async () => {
   server = await startTestServer({ RELAY_ENABLED: 'false' });
   server.connection.set('debug', (collection: string, method: string, ...args: unknown[]) => {
-    if (FILTERED.has(method)) sent.push({ collection, method, filter: (args[0] ?? {}) as Record<string, unknown> });
+    const options = (args.find((a, i) => i > 0 && a && typeof a === 'object' && 'limit' in (a as object)) ?? {}) as Record<
+      string,
+      unknown
+    >;
+    if (FILTERED.has(method)) sent.push({ collection, method, filter: (args[0] ?? {}) as Record<string, unknown>, options });
   });
 });
 afterAll(() => server.close());
 
-async function explain(collection: string, filter: Record<string, unknown>) {
+async function explain(collection: string, filter: Record<string, unknown>, options: Record<string, unknown> = {}) {
   const db = server.connection.getClient().db(server.connection.name);
-  return db.command({ explain: { find: collection, filter } });
+  const { sort, limit } = options;
+  return db.command({ explain: { find: collection, filter, ...(sort ? { sort } : {}), ...(limit ? { limit } : {}) } });
 }
 
 /** Runs every hot path once: progress, my applications, my notices, the department queue and an event, a relay round. */
@@ -62,7 +74,12 @@ async function hotPaths(): Promise<void> {
 test('when the hot paths run, then every query they send to a growing collection is an _id look-up', async () => {
   await hotPaths();
   expect(sent.length).toBeGreaterThan(0);
-  const scans = sent.filter((q) => typeof q.filter._id !== 'string' && !SMALL_QUEUES.test(q.collection));
+  const scans = sent.filter(
+    (q) =>
+      typeof q.filter._id !== 'string' &&
+      !SMALL_QUEUES.test(q.collection) &&
+      !(RANGE_QUEUES.test(q.collection) && q.method === 'find' && isRange(q.filter) && Number(q.options.limit) > 0),
+  );
   expect(scans).toEqual([]);
   expect(sent.filter((q) => q.collection === 'applications').length).toBeGreaterThan(0);
 });
@@ -83,5 +100,34 @@ test('when the database plans those _id look-ups, with or without other conditio
     // FerretDB/SQLite: "SEARCH <table> USING INDEX <table>__id_"; MongoDB: an IDHACK or IXSCAN stage.
     expect({ shape, indexed: /USING INDEX|IDHACK|IXSCAN|EXPRESS_IXSCAN/.test(plan) }).toEqual({ shape, indexed: true });
     if ('filterPushdown' in res) expect({ shape, pushdown: res.filterPushdown }).toEqual({ shape, pushdown: true });
+  }
+});
+
+test('when the department queue and the relay read their queues, then each read is an _id range the database answers from the _id index, limit applied there', async () => {
+  await hotPaths();
+  const ranges = sent.filter((q) => RANGE_QUEUES.test(q.collection) && q.method === 'find');
+  // The page of the department queue and the relay's round: both ranges, nothing else.
+  expect(new Set(ranges.map((q) => q.collection))).toEqual(new Set(['task_queue_hospital', 'outbox_due']));
+  for (const q of ranges) {
+    expect({ collection: q.collection, range: isRange(q.filter), limit: Number(q.options.limit) > 0 }).toEqual({
+      collection: q.collection,
+      range: true,
+      limit: true,
+    });
+    const res = await explain(q.collection, q.filter, q.options);
+    const plan = JSON.stringify(res.queryPlanner);
+    process.stdout.write(`${q.collection} ${JSON.stringify(q.filter)} limit ${String(q.options.limit)}: ${plan}\n`);
+    // FerretDB/SQLite: "SEARCH <table> USING INDEX <table>__id_ (<expr>>? AND <expr><?)", in _id order, with
+    // the limit pushed down (no sort step, no scan); MongoDB: an IXSCAN on _id.
+    expect({ collection: q.collection, indexed: /USING INDEX \S+__id_ \(|IXSCAN/.test(plan) }).toEqual({
+      collection: q.collection,
+      indexed: true,
+    });
+    expect(plan).not.toMatch(/\bSCAN\b|TEMP B-TREE|COLLSCAN/);
+    if ('limitPushdown' in res)
+      expect({ collection: q.collection, limitPushdown: res.limitPushdown }).toEqual({
+        collection: q.collection,
+        limitPushdown: true,
+      });
   }
 });

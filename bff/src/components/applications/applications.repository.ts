@@ -30,6 +30,21 @@ export const QUEUE_MARK_MARGIN_MS = 60_000;
 const QUEUED_STATES: readonly ItemState[] = ['dispatched', 'accepted', 'rejected', 'completed', 'shipped', 'ready_for_pickup'];
 const MAX_OWNER_SLOTS = 1000;
 
+/*
+ * Queue marks are keyed by time, so a page or a relay round is one `_id` range read in key order with a
+ * limit, which the patched FerretDB answers from its `_id` index (scripts/patches/ferretdb-sqlite-id-range.patch)
+ * and MongoDB from its own: the cost follows the page, not the number of marks or applications. Keys use
+ * only characters the range patch orders exactly (ISO times, UUIDs, ':', '|').
+ */
+const TASK_KEYS = { from: 'q:', to: 'q;' } as const;
+const DUE_KEYS = { from: 'd:', to: 'd;' } as const;
+/** A department queue mark: `q:<submittedAt ISO>|<applicationId>`, the order the queue promises (submission, then id). */
+export const taskQueueKey = (submittedAt: Date, applicationId: string) =>
+  `${TASK_KEYS.from}${submittedAt.toISOString()}|${applicationId}`;
+/** A due-queue mark: `d:<dueAt ISO>|<applicationId>`; an application may hold several (each is settled alone). */
+export const outboxDueKey = (dueAt: Date, applicationId: string) => `${DUE_KEYS.from}${dueAt.toISOString()}|${applicationId}`;
+const applicationOfMark = (key: string) => key.slice(key.indexOf('|') + 1);
+
 const modelOf = <T>(connection: Connection, name: string, schema: never, collection: string): Model<T> =>
   (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema, collection);
 
@@ -159,8 +174,10 @@ export function createApplicationsRepository(
    * is older than QUEUE_MARK_MARGIN_MS.
    */
   async function markOutboxDue(appId: string, dueAt: Date): Promise<void> {
-    await OutboxDue.updateOne({ _id: appId }, { $min: { dueAt }, $set: { markedAt: new Date() } }, { upsert: true });
+    await OutboxDue.updateOne({ _id: outboxDueKey(dueAt, appId) }, { $set: { dueAt, markedAt: new Date() } }, { upsert: true });
   }
+  /** Marks this process's relay read last, by application, so settling works on exactly those. */
+  const dueSeen = new Map<string, OutboxDueDoc[]>();
 
   /**
    * Puts the application in these departments' work queues. Call it BEFORE the versioned change that
@@ -170,7 +187,11 @@ export function createApplicationsRepository(
   async function markTaskQueues(appId: string, departments: Iterable<DepartmentCode>, submittedAt: Date): Promise<void> {
     const markedAt = new Date();
     for (const department of new Set(departments))
-      await queues[department].updateOne({ _id: appId }, { $set: { submittedAt, markedAt } }, { upsert: true });
+      await queues[department].updateOne(
+        { _id: taskQueueKey(submittedAt, appId) },
+        { $set: { submittedAt, markedAt } },
+        { upsert: true },
+      );
   }
 
   return {
@@ -248,50 +269,92 @@ export function createApplicationsRepository(
 
     markOutboxDue,
 
-    /** Ids of applications with outbox entries due by `now`, soonest first: the small queue, not the applications. */
+    /**
+     * Ids of applications with outbox entries due by `now`, soonest first: one `_id` range read of the
+     * due-queue's marks up to `now`, with a limit (an index range whatever the number of marks).
+     */
     async findOutboxDue(now: Date, limit: number): Promise<string[]> {
-      const due = await OutboxDue.find({ dueAt: trusted({ $lte: now }) }, { _id: 1 })
-        .sort({ dueAt: 1 })
+      const marks = await OutboxDue.find({
+        _id: trusted({ $gte: DUE_KEYS.from, $lt: outboxDueKey(new Date(now.getTime() + 1), '') }),
+      })
+        .sort({ _id: 1 })
         .limit(limit)
-        .lean<{ _id: string }[]>();
-      return due.map((d) => d._id);
+        .lean<OutboxDueDoc[]>();
+      if (dueSeen.size > 10_000) dueSeen.clear(); // marks read but never settled (another relay held the lease)
+      const ids: string[] = [];
+      for (const mark of marks) {
+        const id = applicationOfMark(mark._id);
+        if (!ids.includes(id)) {
+          ids.push(id);
+          dueSeen.set(id, []);
+        }
+        dueSeen.get(id)!.push(mark);
+      }
+      return ids;
     },
 
     /**
-     * After the relay worked on an application (under its lease): re-reads it and either moves its mark to
-     * the next pending entry or, with nothing pending and the mark older than the margin, removes it. Both
-     * are conditional on the mark being the one read, so a writer's fresh mark is not undone.
+     * After the relay worked on an application (under its lease): re-reads it and settles the marks it was
+     * found by. With entries pending, the next one gets its mark (inserted before the old marks go, so a
+     * crash in between leaves an extra mark, never none). With nothing pending, a mark older than the margin
+     * goes; a younger one (its writer may not have committed yet) moves to a re-check after the margin,
+     * out of the way of what is due now. Removals are conditional on the mark being the one read, so a
+     * writer's fresh mark (same key, newer `markedAt`) is not undone.
      */
     async settleOutboxDue(appId: string): Promise<void> {
-      const mark = await OutboxDue.findById(appId).lean<OutboxDueDoc>();
-      if (!mark) return;
+      const seen = dueSeen.get(appId) ?? [];
+      dueSeen.delete(appId);
+      if (!seen.length) return;
       const doc = await findHot(appId);
       const pending = (doc?.outbox ?? []).filter((e) => e.state === 'pending').map((e) => new Date(e.nextAt).getTime());
-      const same = { _id: appId, markedAt: mark.markedAt };
+      const moveTo = async (mark: OutboxDueDoc, dueAt: Date) => {
+        const key = outboxDueKey(dueAt, appId);
+        if (key === mark._id) return;
+        await OutboxDue.updateOne({ _id: key }, { $set: { dueAt }, $setOnInsert: { markedAt: mark.markedAt } }, { upsert: true });
+        await OutboxDue.deleteOne({ _id: mark._id, markedAt: mark.markedAt });
+      };
       if (pending.length) {
         const next = new Date(Math.min(...pending));
-        if (next.getTime() !== new Date(mark.dueAt).getTime()) await OutboxDue.updateOne(same, { $set: { dueAt: next } });
-      } else if (Date.now() - new Date(mark.markedAt).getTime() >= QUEUE_MARK_MARGIN_MS) {
-        await OutboxDue.deleteOne(same);
-      } else {
-        // Too fresh to remove (its writer may not have applied its change yet): look again after the margin,
-        // out of the way of what is due now.
-        const recheck = new Date(new Date(mark.markedAt).getTime() + QUEUE_MARK_MARGIN_MS);
-        await OutboxDue.updateOne(same, { $set: { dueAt: recheck } });
+        const newest = seen.reduce((a, b) => (a.markedAt > b.markedAt ? a : b));
+        await moveTo(newest, next);
+        for (const mark of seen)
+          if (mark !== newest && mark._id !== outboxDueKey(next, appId))
+            await OutboxDue.deleteOne({ _id: mark._id, markedAt: mark.markedAt });
+        return;
+      }
+      for (const mark of seen) {
+        const markedAt = new Date(mark.markedAt).getTime();
+        if (Date.now() - markedAt >= QUEUE_MARK_MARGIN_MS) await OutboxDue.deleteOne({ _id: mark._id, markedAt: mark.markedAt });
+        else await moveTo(mark, new Date(markedAt + QUEUE_MARK_MARGIN_MS));
       }
     },
 
     /**
-     * Safety net for the sweeper: applications with pending entries (`outboxDue` set) but no mark — a mark
-     * removed by a race in FerretDB's unisolated delete — are marked again. A scan, off every hot path.
+     * Safety net for the sweeper: applications with pending entries (`outboxDue` set) but no mark at that
+     * time — a mark removed by a race in FerretDB's unisolated delete — are marked again; and marks written
+     * under the keys of earlier versions (the application id alone) are written again under their time key.
+     * Scans, off every hot path (the sweeper's hourly round); each mark is an `_id` look-up.
      */
     async remarkOutboxDue(): Promise<number> {
+      let marked = 0;
+      const legacy = <T extends { _id: string }>(marks: T[], prefix: string) => marks.filter((m) => !m._id.startsWith(prefix));
+      for (const old of legacy(await OutboxDue.find({}).lean<OutboxDueDoc[]>(), DUE_KEYS.from)) {
+        await markOutboxDue(old._id, old.dueAt);
+        await OutboxDue.deleteOne({ _id: old._id });
+        marked++;
+      }
+      for (const department of DEPARTMENT_CODES) {
+        for (const old of legacy(await queues[department].find({}).lean<TaskQueueDoc[]>(), TASK_KEYS.from)) {
+          await markTaskQueues(old._id, [department], old.submittedAt);
+          await queues[department].deleteOne({ _id: old._id });
+          marked++;
+        }
+      }
       const due = await Application.find({ outboxDue: trusted({ $ne: null }) }, { _id: 1, outboxDue: 1 }).lean<
         { _id: string; outboxDue: Date }[]
       >();
-      let marked = 0;
       for (const d of due) {
-        if (await OutboxDue.findById(d._id).lean()) continue;
+        if (await OutboxDue.findById(outboxDueKey(new Date(d.outboxDue), d._id)).lean()) continue;
         await markOutboxDue(d._id, d.outboxDue);
         marked++;
       }
@@ -348,8 +411,9 @@ export function createApplicationsRepository(
     /**
      * Applications with an item of this department in one of `states`, oldest submission first (a work
      * queue), after the cursor (the last page's final submittedAt and id). Reads the department's queue
-     * (one small document per application it still has work on), then each application by `_id`; marks of
-     * applications the department is done with are removed on the way.
+     * marks (keyed `q:<submittedAt>|<id>`, one per application it still has work on) as `_id` ranges in key
+     * order, a page's worth at a time, then each application by `_id`, until the page is full; marks of
+     * applications the department is done with are skipped, and removed once older than the margin.
      */
     async findTasks(
       department: DepartmentCode,
@@ -358,33 +422,39 @@ export function createApplicationsRepository(
       limit: number,
     ): Promise<ApplicationDoc[]> {
       if (!states.every((s) => QUEUED_STATES.includes(s))) return scanTasks(department, states, after, limit);
+      // Past year 9999 an ISO time no longer sorts as a time; no application is submitted after it.
+      if (after && after.submittedAt.getUTCFullYear() > 9999) return [];
       const Queue = queues[department];
-      const marks = (await Queue.find({}).lean<TaskQueueDoc[]>())
-        .filter(
-          (m) =>
-            !after ||
-            m.submittedAt.getTime() > after.submittedAt.getTime() ||
-            (m.submittedAt.getTime() === after.submittedAt.getTime() && m._id > after.id),
-        )
-        .sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
       const keys = itemsForDepartment(department);
       const docs: ApplicationDoc[] = [];
-      // In order, a few look-ups at a time: only as many as the page still needs.
-      for (let at = 0; at < marks.length && docs.length < limit;) {
-        const chunk = marks.slice(at, at + Math.min(10, limit - docs.length));
-        at += chunk.length;
-        const found = await Promise.all(chunk.map((mark) => findHot(mark._id)));
-        for (const [i, doc] of found.entries()) {
-          if (departmentDone(doc, department)) {
+      let from: Record<string, string> = after ? { $gt: taskQueueKey(after.submittedAt, after.id) } : { $gte: TASK_KEYS.from };
+      for (;;) {
+        // A few more than the page needs: some marks may be of applications the department is done with.
+        const batch = limit - docs.length + 10;
+        const marks = await Queue.find({ _id: trusted({ ...from, $lt: TASK_KEYS.to }) })
+          .sort({ _id: 1 })
+          .limit(batch)
+          .lean<TaskQueueDoc[]>();
+        // In order, a few look-ups at a time: only as many as the page still needs.
+        for (let at = 0; at < marks.length && docs.length < limit;) {
+          const chunk = marks.slice(at, at + Math.min(10, limit - docs.length));
+          at += chunk.length;
+          const found = await Promise.all(chunk.map((mark) => findHot(applicationOfMark(mark._id))));
+          for (const [i, doc] of found.entries()) {
             const mark = chunk[i];
-            if (Date.now() - new Date(mark.markedAt).getTime() >= QUEUE_MARK_MARGIN_MS)
-              await Queue.deleteOne({ _id: mark._id, markedAt: mark.markedAt });
-            continue;
+            // A mark under another submission time than the application's is not its mark (its own is elsewhere).
+            const stray = !doc?.submittedAt || taskQueueKey(doc.submittedAt, doc._id) !== mark._id;
+            if (stray || departmentDone(doc, department)) {
+              if (Date.now() - new Date(mark.markedAt).getTime() >= QUEUE_MARK_MARGIN_MS)
+                await Queue.deleteOne({ _id: mark._id, markedAt: mark.markedAt });
+              continue;
+            }
+            if (keys.some((k) => doc!.items[k] && states.includes(doc!.items[k]!.state))) docs.push(doc!);
           }
-          if (doc!.submittedAt && keys.some((k) => doc!.items[k] && states.includes(doc!.items[k]!.state))) docs.push(doc!);
         }
+        if (docs.length >= limit || marks.length < batch) return docs.slice(0, limit);
+        from = { $gt: marks[marks.length - 1]._id };
       }
-      return docs.slice(0, limit);
     },
 
     /** Items still with a department (dispatched or accepted) whose deadline is before `before`. */
