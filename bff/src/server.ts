@@ -50,9 +50,9 @@ import { rateLimit } from './libraries/rate-limit';
 import { createFieldCrypto } from './libraries/crypto';
 import { errorHandler, requestContext, type AppState } from './libraries/http';
 import { bodyLimit, requestTimeout } from './libraries/limits';
-import { compression, noStoreByDefault } from './libraries/responses';
+import { compression } from './libraries/responses';
 import { mountRouters } from './libraries/router';
-import { corsFor, originsFrom, securityHeaders } from './libraries/security';
+import { corsFor, isAnswerWideHeader, originsFrom, securityHeaders } from './libraries/security';
 import { createIdempotencyStore } from './libraries/idempotency';
 import type { Logger } from './libraries/logger';
 import type { WriterHooks } from './libraries/versioned';
@@ -188,13 +188,12 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
   const app = new Koa<AppState>({ proxy: config.TRUSTED_PROXY_HOPS > 0, maxIpsCount: config.TRUSTED_PROXY_HOPS });
   app.silent = true; // errors are logged by errorHandler, without personal data
 
-  // Outermost first: the request line and id; compression of whatever is answered (errors too); the
-  // error format; the headers every answer carries; limits; then the gate, the body parser and the routes.
+  // Outermost first: the request line and id; the answer's final form (caching, compression), errors
+  // included; the error format; the headers every answer carries; limits; the gate, the body parser, the routes.
   const staticDir = config.STATIC_DIR ? path.resolve(ROOT, config.STATIC_DIR) : undefined;
   app.use(requestContext(logger));
   app.use(compression());
   app.use(errorHandler());
-  app.use(noStoreByDefault());
   app.use(
     securityHeaders({
       scriptHashes: staticDir ? inlineScriptHashes(staticDir) : [],
@@ -203,7 +202,14 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
     }),
   );
   app.use(corsFor(originsFrom(config.CORS_ORIGINS)));
-  app.use(requestTimeout({ ms: config.REQUEST_TIMEOUT_MS, uploadMs: config.UPLOAD_TIMEOUT_MS, isUpload: isUploadRequest }));
+  app.use(
+    requestTimeout({
+      ms: config.REQUEST_TIMEOUT_MS,
+      uploadMs: config.UPLOAD_TIMEOUT_MS,
+      isUpload: isUploadRequest,
+      keepHeader: isAnswerWideHeader,
+    }),
+  );
   app.use(bodyLimit({ bytes: config.BODY_LIMIT_KB * 1024, uploadBytes: UPLOAD_BODY_LIMIT_BYTES, isUpload: isUploadRequest }));
   app.use(authenticateByDefault(c.signer, PUBLIC_API_PATHS));
   const parseJson = bodyParser({

@@ -42,7 +42,15 @@ const ALL_TARGETS: Target[] = [
 const ONLY = process.env.BENCH_API_ONLY;
 const TARGETS = ALL_TARGETS.filter((t) => !ONLY || t.reference || t.path === ONLY);
 
-type Sample = { rps: number; p50: number; p99: number; bad: number; requests: number };
+type Sample = { rps: number; p50: number; p99: number; bad: number; requests: number; cpuUs: number };
+
+const TICKS_PER_SECOND = 100; // Linux's USER_HZ (getconf CLK_TCK)
+
+/** CPU time (user + system) a process has used so far, in µs, from /proc (Linux). */
+function cpuMicros(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -69,8 +77,11 @@ function stop(child: ChildProcess): Promise<void> {
 
 let bffRequests = 0;
 
-async function load(url: string, seconds: number, bff: boolean): Promise<Sample> {
+/** Loads one server for `seconds`; also measures the CPU time its process spent per answer. */
+async function load(url: string, seconds: number, pid: number, bff: boolean): Promise<Sample> {
+  const cpuBefore = cpuMicros(pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: HEADERS });
+  const cpu = cpuMicros(pid) - cpuBefore;
   if (bff) bffRequests += result.requests.total;
   return {
     rps: result.requests.average,
@@ -78,6 +89,7 @@ async function load(url: string, seconds: number, bff: boolean): Promise<Sample>
     p99: result.latency.p99,
     bad: result.errors + result.timeouts,
     requests: result.requests.total,
+    cpuUs: cpu / Math.max(1, result.requests.total),
   };
 }
 
@@ -128,6 +140,7 @@ async function main() {
     children.push(bff);
     fs.closeSync(logFd);
     const base = (kind: keyof typeof ports) => `http://127.0.0.1:${ports[kind]}`;
+    const pids = { node: children[0].pid!, koa: children[1].pid!, bff: bff.pid! };
     await Promise.all((['node', 'koa', 'bff'] as const).map((k, i) => waitUntilAnswering(base(k), children[i], k)));
 
     // Every target answers what it should before anything is timed (these and the readiness probe count too).
@@ -141,16 +154,16 @@ async function main() {
     process.stdout.write(
       `bench:api — ${ROUNDS} rounds × ${TARGETS.length} targets × ${SECONDS} s at ${CONNECTIONS} connections (plus a 1 s warm-up each)\n`,
     );
-    for (const t of TARGETS) await load(`${base(t.server)}${t.path}`, 1, t.server === 'bff');
+    for (const t of TARGETS) await load(`${base(t.server)}${t.path}`, 1, pids[t.server], t.server === 'bff');
 
     const measuredFrom = Number(process.hrtime.bigint() / 1000n);
     const samples = new Map<Target, Sample[]>(TARGETS.map((t) => [t, []]));
     for (let round = 1; round <= ROUNDS; round++) {
       for (const t of TARGETS) {
-        const s = await load(`${base(t.server)}${t.path}`, SECONDS, t.server === 'bff');
+        const s = await load(`${base(t.server)}${t.path}`, SECONDS, pids[t.server], t.server === 'bff');
         samples.get(t)!.push(s);
         process.stdout.write(
-          `  round ${round} ${t.name}: ${s.rps.toFixed(0)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms${s.bad ? `, ${s.bad} errors` : ''}\n`,
+          `  round ${round} ${t.name}: ${s.rps.toFixed(0)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, ${s.cpuUs.toFixed(0)} µs CPU per request${s.bad ? `, ${s.bad} errors` : ''}\n`,
         );
       }
     }
@@ -165,15 +178,16 @@ async function main() {
     const koa = TARGETS.find((t) => t.server === 'koa')!;
     const koaRps = median(samples.get(koa)!.map((s) => s.rps));
     const lines = [
-      `| target | req/s | p50 ms | p99 ms | ratio to bare Koa | target |`,
-      `|---|---|---|---|---|---|`,
+      `| target | req/s | p50 ms | p99 ms | CPU µs per request | ratio to bare Koa (req/s) | target |`,
+      `|---|---|---|---|---|---|---|`,
       ...TARGETS.map((t) => {
         const ss = samples.get(t)!;
         const rps = median(ss.map((s) => s.rps));
         const ratio = rps / koaRps;
         const bad = ss.reduce((n, s) => n + s.bad, 0);
         const goal = t.reference ? '–' : `≥ ${TARGET_RATIO.toFixed(2)} ${ratio >= TARGET_RATIO ? 'ok' : '**under**'}`;
-        return `| ${t.name}${bad ? ` (${bad} errors)` : ''} | ${Math.round(rps).toLocaleString('en')} | ${median(ss.map((s) => s.p50))} | ${median(ss.map((s) => s.p99))} | **${ratio.toFixed(2)}** | ${goal} |`;
+        const cpu = median(ss.map((s) => s.cpuUs));
+        return `| ${t.name}${bad ? ` (${bad} errors)` : ''} | ${Math.round(rps).toLocaleString('en')} | ${median(ss.map((s) => s.p50))} | ${median(ss.map((s) => s.p99))} | ${cpu.toFixed(0)} | **${ratio.toFixed(2)}** | ${goal} |`;
       }),
     ];
     const when = new Date().toISOString().slice(0, 10);

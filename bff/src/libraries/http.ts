@@ -3,7 +3,7 @@ import type { Context, Middleware, Next } from 'koa';
 import type { ZodType } from 'zod';
 import { formatZodIssues } from '@birth/shared';
 import { AppError, ERROR_TITLES, type FieldError } from './errors';
-import type { Logger } from './logger';
+import { requestLineLogger, type Logger } from './logger';
 import { isDatabaseUnavailable, isDuplicateKeyError } from './mongo';
 
 export type AppState = { requestId: string; log: Logger };
@@ -27,6 +27,7 @@ class RequestState implements AppState {
 
 /** Gives every request an id (kept from X-Request-Id when sane) and a logger carrying it; logs one line per request. */
 export function requestContext(logger: Logger): Middleware {
+  const lines = requestLineLogger(logger);
   return async (ctx: Context, next: Next) => {
     const given = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(given) ? given : randomUUID();
@@ -39,7 +40,8 @@ export function requestContext(logger: Logger): Middleware {
       // The route pattern, never the raw path or query: both can carry an ID number, a code or a ticket.
       const route =
         (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? '(no route)' : '(static)');
-      logger.info({ requestId, method: ctx.method, route, status: ctx.status, ms: performance.now() - started }, 'request');
+      // Only these fixed fields: this line is written without redaction (see requestLineLogger).
+      lines.info({ requestId, method: ctx.method, route, status: ctx.status, ms: performance.now() - started }, 'request');
     }
   };
 }

@@ -1,17 +1,12 @@
-import type { Context, Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import { AppError, ERROR_TITLES } from './errors';
 import { problemBody } from './http';
 
 /** Which requests are photo uploads: they get their own, larger body limit and a longer timeout. */
 export type IsUpload = (ctx: Context) => boolean;
 
-const kib = (bytes: number) =>
+const size = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
-
-function declaresBody(ctx: Context): boolean {
-  const length = ctx.req.headers['content-length'];
-  return (length !== undefined && length !== '0') || ctx.req.headers['transfer-encoding'] !== undefined;
-}
 
 /**
  * A body limit on every route: a request that declares a longer body than its route takes is refused
@@ -21,13 +16,11 @@ function declaresBody(ctx: Context): boolean {
  * all, and the connection is closed after the answer rather than drained, so it cannot stream on forever.
  */
 export function bodyLimit(options: { bytes: number; uploadBytes: number; isUpload: IsUpload }): Middleware {
-  return async (ctx, next) => {
-    if (!declaresBody(ctx)) return next();
+  const limited = async (ctx: Context, next: Next) => {
     const limit = options.isUpload(ctx) ? options.uploadBytes : options.bytes;
-    const declared = Number(ctx.req.headers['content-length']);
-    if (declared > limit) {
+    if (Number(ctx.req.headers['content-length']) > limit) {
       ctx.set('Connection', 'close');
-      throw new AppError('PAYLOAD_TOO_LARGE', `提交的内容过大（不能超过 ${kib(limit)}），请精简后重试`);
+      throw new AppError('PAYLOAD_TOO_LARGE', `提交的内容过大（不能超过 ${size(limit)}），请精简后重试`);
     }
     try {
       await next();
@@ -35,45 +28,38 @@ export function bodyLimit(options: { bytes: number; uploadBytes: number; isUploa
       if (!ctx.req.readableEnded && !ctx.headerSent) ctx.set('Connection', 'close');
     }
   };
+  return (ctx, next) => {
+    const { headers } = ctx.req;
+    const length = headers['content-length'];
+    const hasBody = (length !== undefined && length !== '0') || headers['transfer-encoding'] !== undefined;
+    return hasBody ? limited(ctx, next) : next();
+  };
 }
 
 /**
  * Answers 503 (problem+json, Retry-After) to a request still running after `ms` (`uploadMs` for uploads).
- * The answer is written here, whole, at once, and Koa is told not to write another: whatever the route
- * still does afterwards cannot change it or add to it (Koa ignores headers and status once they are
- * sent), and headers the route had already set are taken back, so the 503 carries only what the
- * middleware before this one set (request id, security and CORS headers). The route is not stopped: a
- * write it finishes later is kept, and the phone's retry with the same Idempotency-Key gets its answer.
+ * The answer is written at that moment, whole, and Koa is told not to write another: whatever the route
+ * does afterwards cannot change it or add to it (Koa ignores headers and status once they are sent), and
+ * the headers the route had set are taken back, so the 503 carries only those every answer carries
+ * (`keepHeader`: request id, security and CORS headers, Vary). The route is not stopped: a write it
+ * finishes later is kept, and the phone's retry with the same Idempotency-Key gets its answer.
  */
-export function requestTimeout(options: { ms: number; uploadMs: number; isUpload: IsUpload }): Middleware {
-  return async (ctx, next) => {
-    const ms = options.isUpload(ctx) ? options.uploadMs : options.ms;
-    const started = Date.now();
-    const upstream = ctx.res.getHeaders();
-    let timer: NodeJS.Timeout | undefined;
-    const work = next();
-    const expired = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(resolve, ms, TIMED_OUT);
-    });
-    let outcome: unknown;
-    try {
-      outcome = await Promise.race([work, expired]);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (outcome !== TIMED_OUT) return;
-
-    work.then(
-      () => lateEnd(ctx, started, 'finished'),
-      () => lateEnd(ctx, started, 'failed'),
-    );
+export function requestTimeout(options: {
+  ms: number;
+  uploadMs: number;
+  isUpload: IsUpload;
+  keepHeader: (lowerCaseName: string) => boolean;
+}): Middleware {
+  const expire = (ctx: Context, ms: number) => {
+    timedOut.add(ctx);
     if (ctx.headerSent) {
       // A route that wrote to the socket itself: a half-sent answer cannot be taken back, only cut.
+      ctx.respond = false;
       ctx.req.socket.destroy();
+      ctx.state.log.warn({ ms }, 'request timed out after its answer had started; connection closed');
       return;
     }
-    for (const name of ctx.res.getHeaderNames()) if (!(name in upstream)) ctx.res.removeHeader(name);
-    for (const [name, value] of Object.entries(upstream)) if (value !== undefined) ctx.res.setHeader(name, value);
+    for (const name of ctx.res.getHeaderNames()) if (!options.keepHeader(name)) ctx.res.removeHeader(name);
     const body = JSON.stringify(
       problemBody(
         ctx,
@@ -94,13 +80,23 @@ export function requestTimeout(options: { ms: number; uploadMs: number; isUpload
     ctx.res.end(body);
     ctx.state.log.warn({ ms }, 'request timed out');
   };
+  return async (ctx, next) => {
+    const ms = options.isUpload(ctx) ? options.uploadMs : options.ms;
+    const timer = setTimeout(expire, ms, ctx, ms);
+    try {
+      await next();
+    } finally {
+      clearTimeout(timer);
+      if (timedOut.has(ctx)) settleLate(ctx);
+    }
+  };
 }
 
-const TIMED_OUT = Symbol('timed out');
+const timedOut = new WeakSet<Context>();
 
-function lateEnd(ctx: Context, started: number, how: 'finished' | 'failed') {
-  // A stream the route set after the answer went out would never be read: release it.
+/** After a timeout answer: a stream the route set would never be read (release it); say how it ended. */
+function settleLate(ctx: Context) {
   const body = ctx.body as { destroy?: () => void; pipe?: unknown } | undefined;
   if (body && typeof body.pipe === 'function' && typeof body.destroy === 'function') body.destroy();
-  ctx.state.log.warn({ ms: Date.now() - started }, `request ${how} after its timeout`);
+  ctx.state.log.warn('request finished after its timeout answer');
 }

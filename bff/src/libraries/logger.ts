@@ -39,7 +39,7 @@ export function createLogger(options: { level: string; destination?: pino.Destin
     buffered.once('close', () => clearInterval(timer));
     destination = buffered;
   }
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: undefined,
@@ -48,6 +48,20 @@ export function createLogger(options: { level: string; destination?: pino.Destin
     },
     destination,
   );
+  requestLines.set(logger, pino({ level: options.level, base: undefined }, destination));
+  return logger;
+}
+
+const requestLines = new WeakMap<Logger, Logger>();
+
+/**
+ * The logger of the one line per request (requestContext): the same destination and level, without
+ * redaction. That line is made only of fields the BFF fixes (request id, method, route pattern, status,
+ * duration), flat and without personal data by construction, so censoring it found nothing while it
+ * cost more than the rest of the line (~5 µs a request). Everything else is logged with redaction.
+ */
+export function requestLineLogger(logger: Logger): Logger {
+  return requestLines.get(logger) ?? logger;
 }
 
 /** Writes out every buffered line; resolves once they are written (or at once for a synchronous destination). */

@@ -51,13 +51,23 @@ function isJsonValue(body: unknown): body is object {
   );
 }
 
-/** Puts a static body's ready copy in place, or serialises a JSON body once (koa-compress would do it twice). */
+/**
+ * The answer's last touches, once the routes and the error handler are done: nothing is stored by a
+ * browser or proxy unless the answer says so (every answer without Cache-Control, and every error, is
+ * `no-store`: API answers carry personal data; the guide and the H5 build's files set their own); a
+ * static body gets its ready copy; any other JSON body is serialised here once (koa-compress would do it
+ * twice), and one under the threshold is marked so that koa-compress does not look at it again.
+ */
 function prepare(ctx: Context) {
+  if (ctx.res.headersSent) return;
+  if (ctx.status >= 400 || !ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
   const body = ctx.body;
-  if (!isJsonValue(body) || ctx.res.headersSent) return;
+  if (!isJsonValue(body)) return;
   const ready = staticBodies.get(body);
   if (!ready) {
-    ctx.body = JSON.stringify(body); // the Content-Type stays the JSON one already set
+    const json = JSON.stringify(body);
+    ctx.body = json; // the Content-Type stays the JSON one already set
+    if (json.length < COMPRESS_THRESHOLD_BYTES / 3) ctx.compress = false; // < 1 KB even in 3-byte UTF-8
     return;
   }
   const encoding = ctx.method === 'HEAD' ? 'identity' : encodingFor(ctx.get('Accept-Encoding'));
@@ -80,21 +90,4 @@ export function compression(): Middleware {
     zstd: false,
   } as compress.CompressOptions);
   return (ctx, next) => onTheFly(ctx, () => next().then(() => prepare(ctx)));
-}
-
-/**
- * Nothing is stored by a browser or proxy unless the answer says so: every answer that set no
- * Cache-Control, and every error, is `no-store` (API answers carry personal data). The guide and the
- * H5 build's files set their own.
- */
-export function noStoreByDefault(): Middleware {
-  return async (ctx, next) => {
-    try {
-      await next();
-    } catch (err) {
-      ctx.set('Cache-Control', 'no-store');
-      throw err;
-    }
-    if (ctx.status >= 400 || !ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'no-store');
-  };
 }
