@@ -215,7 +215,8 @@ async function main() {
     const readme = fs.readFileSync(README, 'utf8');
     const start = '<!-- bench:api -->';
     const end = '<!-- /bench:api -->';
-    if (readme.includes(start) && readme.includes(end)) {
+    // A partial run (one target) or a profiled one (slower) does not replace the table.
+    if (!ONLY && !PROFILE_DIR && readme.includes(start) && readme.includes(end)) {
       fs.writeFileSync(README, readme.replace(new RegExp(`${start}[\\s\\S]*?${end}`), `${start}\n${table}${end}`));
       process.stdout.write('(README updated)\n');
     }
