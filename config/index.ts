@@ -24,6 +24,23 @@ const templateList = z
 const optionalUrl = url.optional();
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/**
+ * A comma-separated list of web origins (scheme://host[:port], or scheme://*.domain for every subdomain);
+ * never `*`. With `allowNone`, the single value `none` means an empty list on purpose.
+ */
+const ORIGIN = /^https?:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i;
+const originList = (allowNone: boolean) =>
+  z.string().refine(
+    (s) =>
+      (allowNone && s.trim() === 'none') ||
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean)
+        .every((o) => ORIGIN.test(o)),
+    'must be comma-separated origins such as https://app.example.cn or https://*.example.cn (no paths, no bare *)',
+  );
+
 const mongoUri = z.string().refine((s) => {
   if (!/^mongodb(\+srv)?:\/\//.test(s)) return false;
   try {
@@ -61,7 +78,44 @@ export const ConfigSchema = z.object({
       'how many reverse proxies in front of the BFF append to X-Forwarded-For (0 = trust none: the client address is the socket peer, so a forged header cannot dodge per-address limits)',
     ),
   STATIC_DIR: z.string().default('miniapp/dist/h5').describe('folder of the H5 build served at / (empty = none)'),
-  BODY_LIMIT_KB: z.coerce.number().int().min(1).max(1024).default(64).describe('largest JSON body accepted, in KiB'),
+  BODY_LIMIT_KB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024)
+    .default(64)
+    .describe('largest request body on every route but the photo upload (which has its own limit), in KiB; over it is 413'),
+  REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(30_000)
+    .describe('a request still running after this many ms is answered 503 (Retry-After); photo uploads have UPLOAD_TIMEOUT_MS'),
+  UPLOAD_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(120_000)
+    .describe('the same for a photo upload, which a phone on a slow network may take a while to send'),
+  CORS_ORIGINS: originList(false)
+    .default('')
+    .describe(
+      "browser origins other than the BFF's own that may call the API (CORS), comma-separated: https://app.example.cn or https://*.example.cn; empty = none",
+    ),
+  FRAME_ANCESTORS: originList(true)
+    .default('https://*.zjzwfw.gov.cn')
+    .describe(
+      "origins that may show the H5 app in a frame (CSP frame-ancestors) besides the BFF's own: 浙里办 and 浙江政务服务网 (*.zjzwfw.gov.cn) by default; 'none' = no one",
+    ),
+  HSTS_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 * 365 * 86400)
+    .default(365 * 86400)
+    .describe('Strict-Transport-Security max-age (browsers then use HTTPS only); 0 = no HSTS header'),
   JWT_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters of random data')

@@ -33,6 +33,8 @@ import {
 import { adminRouter, createTasksService, tasksRouter } from './components/tasks';
 import {
   attachmentsRouter,
+  isUploadRequest,
+  UPLOAD_BODY_LIMIT_BYTES,
   createAttachmentsRepository,
   createAttachmentsService,
   createGridFsPhotoStore,
@@ -42,11 +44,15 @@ import {
 } from './components/attachments';
 import { licenceProviderFromConfig } from './providers/licence';
 import type { LicenceProvider } from './providers/licence';
-import { webApp } from './components/web';
+import { inlineScriptHashes, webApp } from './components/web';
 import { authenticateByDefault, createTokenSigner, type Principal } from './libraries/auth';
 import { rateLimit } from './libraries/rate-limit';
 import { createFieldCrypto } from './libraries/crypto';
 import { errorHandler, requestContext, type AppState } from './libraries/http';
+import { bodyLimit, requestTimeout } from './libraries/limits';
+import { compression } from './libraries/responses';
+import { mountRouters } from './libraries/router';
+import { corsFor, isAnswerWideHeader, originsFrom, securityHeaders } from './libraries/security';
 import { createIdempotencyStore } from './libraries/idempotency';
 import type { Logger } from './libraries/logger';
 import type { WriterHooks } from './libraries/versioned';
@@ -202,21 +208,39 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
   const app = new Koa<AppState>({ proxy: config.TRUSTED_PROXY_HOPS > 0, maxIpsCount: config.TRUSTED_PROXY_HOPS });
   app.silent = true; // errors are logged by errorHandler, without personal data
 
+  // Outermost first: the request line and id; the answer's final form (caching, compression), errors
+  // included; the error format; the headers every answer carries; limits; the gate, the body parser, the routes.
+  const staticDir = config.STATIC_DIR ? path.resolve(ROOT, config.STATIC_DIR) : undefined;
   app.use(requestContext(logger));
+  app.use(compression());
   app.use(errorHandler());
-  app.use(async (ctx, next) => {
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'no-referrer');
-    await next();
-  });
+  app.use(
+    securityHeaders({
+      scriptHashes: staticDir ? inlineScriptHashes(staticDir) : [],
+      frameAncestors: originsFrom(config.FRAME_ANCESTORS),
+      hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS,
+    }),
+  );
+  app.use(corsFor(originsFrom(config.CORS_ORIGINS)));
+  app.use(
+    requestTimeout({
+      ms: config.REQUEST_TIMEOUT_MS,
+      uploadMs: config.UPLOAD_TIMEOUT_MS,
+      isUpload: isUploadRequest,
+      keepHeader: isAnswerWideHeader,
+    }),
+  );
+  app.use(bodyLimit({ bytes: config.BODY_LIMIT_KB * 1024, uploadBytes: UPLOAD_BODY_LIMIT_BYTES, isUpload: isUploadRequest }));
   app.use(authenticateByDefault(c.signer, PUBLIC_API_PATHS));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: `${config.BODY_LIMIT_KB}kb`, encoding: 'utf-8', jsonStrict: true }));
-
-  for (const router of buildRouters(deps, c)) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
-  }
-  if (config.STATIC_DIR) app.use(webApp(path.resolve(ROOT, config.STATIC_DIR)));
+  const parseJson = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: `${config.BODY_LIMIT_KB}kb`,
+    encoding: 'utf-8',
+    jsonStrict: true,
+  });
+  app.use((ctx, next) => (ctx.method === 'GET' || ctx.method === 'HEAD' ? next() : parseJson(ctx, next))); // no bodies on reads
+  app.use(mountRouters(buildRouters(deps, c)));
+  if (staticDir) app.use(webApp(staticDir));
   return app;
 }
 

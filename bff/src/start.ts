@@ -1,7 +1,7 @@
 // Process entry: config → database connection → HTTP → workers; graceful shutdown on SIGTERM/SIGINT.
 import http from 'node:http';
 import { ConfigError, loadConfig, type Config } from '../../config';
-import { createLogger } from './libraries/logger';
+import { createLogger, flushLogger } from './libraries/logger';
 import { createConnection } from './libraries/mongo';
 import { createComponents, createServer } from './server';
 
@@ -79,6 +79,9 @@ async function main() {
     await components.relay.stop();
     await connection.close().catch(() => undefined);
     clearTimeout(force);
+    // The log is buffered (libraries/logger.ts): write out every line before leaving. process.exit()
+    // would flush it synchronously too; this also covers a destination that is slow to take it.
+    await flushLogger(logger);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,3 +1,4 @@
+import './utils/no-eval';
 import { useLaunch } from '@tarojs/taro';
 import type { PropsWithChildren } from 'react';
 import { ROUTES } from './navigation';

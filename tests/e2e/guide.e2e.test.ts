@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { artifact, h5AppUnderTest } from '../support/browser';
-import { axeViolations } from '../support/h5';
+import { axeViolations, settled } from '../support/h5';
 
 jest.setTimeout(30_000);
 
@@ -83,5 +83,33 @@ describe('the H5 app served by the BFF', () => {
     const plain = fs.statSync(path.join(__dirname, '..', '..', 'miniapp', 'dist', 'h5', script as string)).size;
     expect(raw.bytes).toBeLessThan(plain / 2);
     expect((await fetch(`${app.server.url}/`)).headers.get('cache-control')).toBe('no-cache');
+  });
+
+  test("when the app runs under the BFF's Content-Security-Policy, then nothing of it is refused, while an injected inline script is", async () => {
+    const page = await app.browser.context.newPage();
+    const response = await page.goto(`${app.server.url}/`);
+    const csp = (await response!.allHeaders())['content-security-policy'];
+    expect(csp).toContain("script-src 'self' 'sha256-");
+    expect(csp).toContain('frame-ancestors');
+    await page.getByText('4个工作日', { exact: true }).waitFor();
+    await page.getByText('开始办理', { exact: true }).first().click();
+    await settled(page);
+    expect(app.cspViolations).toEqual([]);
+    // The listener really hears the browser refuse: an inline script an attacker slipped in does not run.
+    const before = app.cspViolations.length;
+    const ran = await page.evaluate(async () => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__injected = true;';
+      const reported = new Promise((resolve) => document.addEventListener('securitypolicyviolation', resolve, { once: true }));
+      document.head.appendChild(script);
+      await reported;
+      return (window as unknown as { __injected?: boolean }).__injected === true;
+    });
+    expect(ran).toBe(false);
+    // The report reached the test through the exposed binding: take the probe's out.
+    while (app.cspViolations.length === before) await new Promise((r) => setImmediate(r));
+    const probe = app.cspViolations.splice(before);
+    expect(probe.join('\n')).toMatch(/script-src/);
+    await page.close();
   });
 });

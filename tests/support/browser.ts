@@ -49,18 +49,38 @@ export function artifact(name: string): string {
  * The H5 build served by a real BFF, plus a browser: started before the calling file's tests and stopped
  * after them. Read `server` and `browser` inside tests (they exist once beforeAll has run).
  */
-export function h5AppUnderTest(): { readonly server: TestServer; readonly browser: Awaited<ReturnType<typeof launchBrowser>> } {
-  const app = {} as { server: TestServer; browser: Awaited<ReturnType<typeof launchBrowser>> };
+export function h5AppUnderTest(): {
+  readonly server: TestServer;
+  readonly browser: Awaited<ReturnType<typeof launchBrowser>>;
+  /** Every Content-Security-Policy violation any page reported so far (the file fails on any). */
+  readonly cspViolations: string[];
+} {
+  const app = { cspViolations: [] as string[] } as {
+    server: TestServer;
+    browser: Awaited<ReturnType<typeof launchBrowser>>;
+    cspViolations: string[];
+  };
   beforeAll(async () => {
     const h5 = path.resolve(__dirname, '..', '..', 'miniapp', 'dist', 'h5');
     if (!fs.existsSync(path.join(h5, 'index.html')))
       throw new Error('no H5 build: run `npm test` (it builds miniapp/dist/h5) or `npm run build:h5`');
     app.server = await startTestServer({ STATIC_DIR: 'miniapp/dist/h5' });
     app.browser = await launchBrowser();
+    // The app runs under the BFF's CSP: every page reports each violation (the securitypolicyviolation event).
+    await app.browser.context.exposeBinding('__reportCspViolation', (_source, line: string) => app.cspViolations.push(line));
+    await app.browser.context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        (window as unknown as { __reportCspViolation(line: string): void }).__reportCspViolation(
+          `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber} (${e.sample})`,
+        );
+      });
+    });
   });
   afterAll(async () => {
     await app.browser?.close();
     await app.server?.close();
+    // Outside the app's own pages (a test's deliberate probe clears what it caused), there must be none.
+    if (app.cspViolations.length) throw new Error(`CSP violations in the H5 app:\n${app.cspViolations.join('\n')}`);
   });
   return app;
 }

@@ -29,6 +29,7 @@ export const ERROR_TITLES = {
   RATE_LIMITED: { status: 429, title: '请求过于频繁' },
   INTERNAL: { status: 500, title: '系统繁忙' },
   DEPENDENCY_UNAVAILABLE: { status: 503, title: '服务暂时不可用' },
+  REQUEST_TIMEOUT: { status: 503, title: '处理超时' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TITLES;

@@ -3,38 +3,59 @@ import type { Context, Middleware, Next } from 'koa';
 import type { ZodType } from 'zod';
 import { formatZodIssues } from '@birth/shared';
 import { AppError, ERROR_TITLES, type FieldError } from './errors';
-import type { Logger } from './logger';
+import { requestLineLogger, type Logger } from './logger';
 import { isDatabaseUnavailable, isDuplicateKeyError } from './mongo';
 
 export type AppState = { requestId: string; log: Logger };
 
-/** Gives every request an id (kept from X-Request-Id when sane) and a child logger carrying it. */
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * A request's state. The child logger that carries the request id is made on first use: most requests
+ * log only their request line, and making a pino child for each of them cost more than the line itself.
+ */
+class RequestState implements AppState {
+  #log: Logger | undefined;
+  constructor(
+    readonly requestId: string,
+    private readonly root: Logger,
+  ) {}
+  get log(): Logger {
+    return (this.#log ??= this.root.child({ requestId: this.requestId }));
+  }
+}
+
+/** Gives every request an id (kept from X-Request-Id when sane) and a logger carrying it; logs one line per request. */
 export function requestContext(logger: Logger): Middleware {
+  const lines = requestLineLogger(logger);
   return async (ctx: Context, next: Next) => {
     const given = ctx.get('x-request-id');
-    const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
-    ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ requestId });
+    const requestId = REQUEST_ID.test(given) ? given : randomUUID();
+    ctx.state = new RequestState(requestId, logger);
     ctx.set('X-Request-Id', requestId);
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     try {
       await next();
     } finally {
       // The route pattern, never the raw path or query: both can carry an ID number, a code or a ticket.
       const route =
         (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? '(no route)' : '(static)');
-      ctx.state.log.info(
-        { method: ctx.method, route, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-        'request',
-      );
+      // Only these fixed fields: this line is written without redaction (see requestLineLogger).
+      lines.info({ requestId, method: ctx.method, route, status: ctx.status, ms: performance.now() - started }, 'request');
     }
   };
 }
 
-function problem(ctx: Context, status: number, code: string, title: string, detail: string, extra: Record<string, unknown> = {}) {
-  ctx.status = status;
-  ctx.type = 'application/problem+json';
-  ctx.body = {
+/** The problem+json body (RFC 9457) of an answer: the one error format of the API. */
+export function problemBody(
+  ctx: Context,
+  status: number,
+  code: string,
+  title: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
     type: `https://birth.zjzwfw.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title,
     status,
@@ -43,6 +64,12 @@ function problem(ctx: Context, status: number, code: string, title: string, deta
     requestId: ctx.state.requestId,
     ...extra,
   };
+}
+
+function problem(ctx: Context, status: number, code: string, title: string, detail: string, extra: Record<string, unknown> = {}) {
+  ctx.status = status;
+  ctx.type = 'application/problem+json';
+  ctx.body = problemBody(ctx, status, code, title, detail, extra);
 }
 
 /** The one place errors become responses: AppError → problem+json, anything else → a bare 500. */

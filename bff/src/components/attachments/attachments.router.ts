@@ -17,6 +17,13 @@ const principal = (ctx: Context) => ctx.state.principal as Principal;
 /** Multipart field names of an upload. */
 export const UPLOAD_FIELDS = { file: 'file', kind: 'kind' } as const;
 
+/** True for a photo upload (POST …/attachments): it has its own body limit and timeout (see server.ts). */
+export const isUploadRequest = (ctx: Context) =>
+  ctx.method === 'POST' && /^\/api\/v1\/applications\/[^/]+\/attachments\/?$/.test(ctx.path);
+
+/** The largest upload body: the photo plus its two form fields, part headers and boundaries. */
+export const UPLOAD_BODY_LIMIT_BYTES = ATTACHMENT_LIMITS.maxBytes + 64 * 1024;
+
 // multer (2) sets no limits by default: every one is set here, and its errors become 413/400 below.
 const upload = multer({
   storage: multer.memoryStorage(),

@@ -1,4 +1,10 @@
-export { attachmentsRouter, taskAttachmentsRouter, UPLOAD_FIELDS } from './attachments.router';
+export {
+  attachmentsRouter,
+  isUploadRequest,
+  taskAttachmentsRouter,
+  UPLOAD_BODY_LIMIT_BYTES,
+  UPLOAD_FIELDS,
+} from './attachments.router';
 export { createAttachmentsRepository, type AttachmentsRepository } from './attachments.repository';
 export { createAttachmentsService, watermarkDate, type AttachmentsService } from './attachments.service';
 export { createPhotoPipeline, type PhotoPipeline } from './photo.pipeline';

@@ -3,6 +3,7 @@ import { route } from '../../libraries/operation';
 import { OPERATIONS } from '../openapi/operations';
 import type Router from '@koa/router';
 import { DEFAULT_GUIDE, Guide, SubscribeTemplates, type GuideResponse } from '@birth/shared';
+import { staticJson } from '../../libraries/responses';
 
 /**
  * GET /api/v1/guide: the simple guide (standard appendix C), hospitals, pickup points, item catalogue, and
@@ -13,8 +14,11 @@ export function guideRouter(
   subscribeTemplates: SubscribeTemplates = { wechat: [], alipay: [] },
 ): Router {
   const router = apiRouter('/api/v1');
-  // A bad configured guide fails at start, not on a parent's phone.
-  const body: GuideResponse = { ...Guide.parse(guide), subscribeTemplates: SubscribeTemplates.parse(subscribeTemplates) };
+  // A bad configured guide fails at start, not on a parent's phone; it is serialised and compressed once.
+  const body = staticJson({
+    ...Guide.parse(guide),
+    subscribeTemplates: SubscribeTemplates.parse(subscribeTemplates),
+  } satisfies GuideResponse);
   route(router, OPERATIONS.getGuide, (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.body = body;

@@ -1,1 +1,1 @@
-export { webApp } from './web.middleware';
+export { webApp, inlineScriptHashes, CACHE_IMMUTABLE, CACHE_REVALIDATE } from './web.middleware';
