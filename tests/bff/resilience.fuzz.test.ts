@@ -32,7 +32,7 @@ async function snapshot(connection: Connection): Promise<Record<string, number>>
   const out: Record<string, number> = {};
   const collections = await connection.db!.listCollections().toArray();
   for (const { name } of collections) {
-    if (name === 'quotas') continue;
+    if (name === 'rate_limits') continue;
     const filter =
       name === 'idempotency_keys'
         ? { $nor: [{ state: 'done', status: { $gte: 400, $lt: 500 } }] }
