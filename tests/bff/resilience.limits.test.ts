@@ -6,6 +6,8 @@ import { loginParent } from '../support/fixtures';
 import { findPersonalData } from '../support/leaks';
 import { api, startTestServer, uniqueDbName, type TestServer } from '../support/test-server';
 
+/** Two servers start per test: generous on a loaded machine (nothing here waits on time). */
+const TIMEOUT = 120_000;
 // A fixed clock inside one limit window (windows are fixed minutes), so no boundary falls inside a test.
 const now = () => new Date('2026-03-02T03:00:10Z');
 
@@ -27,66 +29,79 @@ afterEach(async () => {
   // Both use one database: the first close drops it, the second finds it gone.
   await a?.close();
   await b?.close();
-});
+}, TIMEOUT);
 
-test('when logins from one address are spread over two replicas, then the per-address limit counts them together', async () => {
-  [a, b] = await replicas({ RATE_LIMIT_LOGIN_PER_MINUTE: '5' });
-  const statuses: number[] = [];
-  for (let i = 0; i < 8; i++) {
-    const res = await api(i % 2 ? a.url : b.url, 'POST', '/api/v1/auth/login', {
-      body: { platform: 'dev', code: `spread-${i}` },
-    });
-    statuses.push(res.status);
-    if (res.status === 429) {
-      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(res.body).toMatchObject({ status: 429, code: 'RATE_LIMITED', detail: expect.stringMatching(/秒后再试/) });
+test(
+  'when logins from one address are spread over two replicas, then the per-address limit counts them together',
+  async () => {
+    [a, b] = await replicas({ RATE_LIMIT_LOGIN_PER_MINUTE: '5' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await api(i % 2 ? a.url : b.url, 'POST', '/api/v1/auth/login', {
+        body: { platform: 'dev', code: `spread-${i}` },
+      });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(res.body).toMatchObject({ status: 429, code: 'RATE_LIMITED', detail: expect.stringMatching(/秒后再试/) });
+      }
     }
-  }
-  expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
-  // 03:00:10 UTC: the minute window ends in 50 s.
-  const refused = await api(a.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code: 'late' } });
-  expect(refused.headers.get('retry-after')).toBe('50');
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    // 03:00:10 UTC: the minute window ends in 50 s.
+    const refused = await api(a.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code: 'late' } });
+    expect(refused.headers.get('retry-after')).toBe('50');
 
-  // What the database holds names no address.
-  const counters = await a.connection.collection('rate_limits').find().toArray();
-  expect(counters.length).toBe(5);
-  const text = JSON.stringify(counters);
-  expect(text).not.toContain('127.0.0.1');
-  expect(findPersonalData(text)).toEqual([]);
-});
+    // What the database holds names no address.
+    const counters = await a.connection.collection('rate_limits').find().toArray();
+    expect(counters.length).toBe(5);
+    const text = JSON.stringify(counters);
+    expect(text).not.toContain('127.0.0.1');
+    expect(findPersonalData(text)).toEqual([]);
+  },
+  TIMEOUT,
+);
 
-test('when logins race over two replicas, then exactly the limit gets through', async () => {
-  [a, b] = await replicas({ RATE_LIMIT_LOGIN_PER_MINUTE: '6' });
-  const statuses = await Promise.all(
-    Array.from({ length: 24 }, (_, i) =>
-      api(i % 2 ? a.url : b.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code: `race-${i}` } }).then(
-        (r) => r.status,
+test(
+  'when logins race over two replicas, then exactly the limit gets through',
+  async () => {
+    [a, b] = await replicas({ RATE_LIMIT_LOGIN_PER_MINUTE: '6' });
+    const statuses = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        api(i % 2 ? a.url : b.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code: `race-${i}` } }).then(
+          (r) => r.status,
+        ),
       ),
-    ),
-  );
-  expect(statuses.filter((s) => s === 200)).toHaveLength(6);
-  expect(statuses.filter((s) => s === 429)).toHaveLength(18);
-});
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(6);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(18);
+  },
+  TIMEOUT,
+);
 
-test('when one parent spreads requests over two replicas, then the per-parent limit counts them together, and another parent has a budget of its own', async () => {
-  [a, b] = await replicas({ RATE_LIMIT_PARENT_PER_MINUTE: '4' });
-  const token = await loginParent(a.url, 'limited-parent');
-  const statuses: number[] = [];
-  for (let i = 0; i < 7; i++) statuses.push((await api(i % 2 ? a.url : b.url, 'GET', '/api/v1/applications', { token })).status);
-  expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429]);
-  // Racing on both at once does not get more either.
-  const raced = await Promise.all(
-    Array.from({ length: 6 }, (_, i) =>
-      api(i % 2 ? a.url : b.url, 'GET', '/api/v1/applications', { token }).then((r) => r.status),
-    ),
-  );
-  expect(raced.every((s) => s === 429)).toBe(true);
+test(
+  'when one parent spreads requests over two replicas, then the per-parent limit counts them together, and another parent has a budget of its own',
+  async () => {
+    [a, b] = await replicas({ RATE_LIMIT_PARENT_PER_MINUTE: '4' });
+    const token = await loginParent(a.url, 'limited-parent');
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++)
+      statuses.push((await api(i % 2 ? a.url : b.url, 'GET', '/api/v1/applications', { token })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429]);
+    // Racing on both at once does not get more either.
+    const raced = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        api(i % 2 ? a.url : b.url, 'GET', '/api/v1/applications', { token }).then((r) => r.status),
+      ),
+    );
+    expect(raced.every((s) => s === 429)).toBe(true);
 
-  const other = await loginParent(b.url, 'another-parent');
-  expect((await api(a.url, 'GET', '/api/v1/applications', { token: other })).status).toBe(200);
-  expect((await api(b.url, 'GET', '/api/v1/applications', { token: other })).status).toBe(200);
-  // The counters name no parent.
-  const parents = await a.connection.collection('parents').find().toArray();
-  const text = JSON.stringify(await a.connection.collection('rate_limits').find().toArray());
-  for (const p of parents) expect(text).not.toContain(String(p._id));
-});
+    const other = await loginParent(b.url, 'another-parent');
+    expect((await api(a.url, 'GET', '/api/v1/applications', { token: other })).status).toBe(200);
+    expect((await api(b.url, 'GET', '/api/v1/applications', { token: other })).status).toBe(200);
+    // The counters name no parent.
+    const parents = await a.connection.collection('parents').find().toArray();
+    const text = JSON.stringify(await a.connection.collection('rate_limits').find().toArray());
+    for (const p of parents) expect(text).not.toContain(String(p._id));
+  },
+  TIMEOUT,
+);
