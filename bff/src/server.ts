@@ -223,6 +223,7 @@ export function buildRouters(deps: ServerDeps, c: Components): Router[] {
     windowMs: 60_000,
     key: (ctx) => c.crypto.blindIndex((ctx.state.principal as Principal).sub, 'rate-limit:parent'),
     quota,
+    now: () => c.now().getTime(),
   });
   const loginLimit = rateLimit({
     name: 'login',
@@ -230,6 +231,7 @@ export function buildRouters(deps: ServerDeps, c: Components): Router[] {
     windowMs: 60_000,
     key: (ctx) => c.crypto.blindIndex(ctx.ip, 'rate-limit:address'),
     quota,
+    now: () => c.now().getTime(),
   });
   return [
     healthRouter(connection),

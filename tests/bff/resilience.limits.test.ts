@@ -8,8 +8,11 @@ import { api, startTestServer, uniqueDbName, type TestServer } from '../support/
 
 /** Two servers start per test: generous on a loaded machine (nothing here waits on time). */
 const TIMEOUT = 120_000;
-// A fixed clock inside one limit window (windows are fixed minutes), so no boundary falls inside a test.
-const now = () => new Date('2026-03-02T03:00:10Z');
+// A clock that stands still inside one limit window (windows are fixed minutes), so no boundary falls
+// inside a test unless the test moves it.
+const START = new Date('2026-03-02T03:00:10Z');
+let clock = START;
+const now = () => clock;
 
 let a: TestServer;
 let b: TestServer;
@@ -26,6 +29,7 @@ async function replicas(limits: Record<string, string>): Promise<[TestServer, Te
 }
 
 afterEach(async () => {
+  clock = START;
   // Both use one database: the first close drops it, the second finds it gone.
   await a?.close();
   await b?.close();
@@ -102,6 +106,28 @@ test(
     const parents = await a.connection.collection('parents').find().toArray();
     const text = JSON.stringify(await a.connection.collection('rate_limits').find().toArray());
     for (const p of parents) expect(text).not.toContain(String(p._id));
+  },
+  TIMEOUT,
+);
+
+test(
+  'when the window has passed, then the limit starts afresh and the ended windows are swept from the database',
+  async () => {
+    [a, b] = await replicas({ RATE_LIMIT_LOGIN_PER_MINUTE: '3' });
+    const login = (server: TestServer, code: string) =>
+      api(server.url, 'POST', '/api/v1/auth/login', { body: { platform: 'dev', code } }).then((r) => r.status);
+    expect([await login(a, 'w1'), await login(b, 'w2'), await login(a, 'w3'), await login(b, 'w4')]).toEqual([
+      200, 200, 200, 429,
+    ]);
+    const counters = a.connection.collection('rate_limits');
+    expect(await counters.countDocuments()).toBe(3);
+
+    clock = new Date(START.getTime() + 2 * 60_000);
+    expect(await login(b, 'w5')).toBe(200);
+    // The request that noticed the ended window started a sweep in the background: wait for it to land.
+    const deadline = Date.now() + 60_000;
+    while ((await counters.countDocuments()) !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await counters.countDocuments()).toBe(1);
   },
   TIMEOUT,
 );

@@ -153,7 +153,7 @@ function load(clients: Client[], seen: Seen, trigger: { submits: number; events:
 }
 
 /** Every application has its birth certificate accepted and completed exactly once, and every notice delivered. */
-async function checkDepartmentsAndRelay(clients: Client[]) {
+async function checkDepartmentsAndRelay(clients: Client[], recoveredAt: Date) {
   for (const client of clients) {
     const doc = (await repo.findById(client.id!)) as ApplicationDoc;
     expect({ id: doc._id, state: doc.items.birth_certificate?.state }).toEqual({ id: doc._id, state: 'completed' });
@@ -191,6 +191,9 @@ async function checkDepartmentsAndRelay(clients: Client[]) {
   expect(keys.length).toBeGreaterThanOrEqual(clients.length * 3); // submitted, accepted, completed at least
   const delivered = await connection.collection('notifications').countDocuments({ _id: { $in: keys } } as never);
   expect(delivered).toBe(keys.length);
+  // The relay worked after the recovery (it was not only done before the fault).
+  const afterwards = docs.flatMap((d) => d.outbox.filter((o) => o.doneAt && new Date(o.doneAt) >= recoveredAt));
+  expect(afterwards.length).toBeGreaterThan(0);
 }
 
 test(
@@ -204,12 +207,13 @@ test(
     await killWhen;
     await bff.kill();
     await bff.start();
+    const recoveredAt = new Date();
     await running;
 
     expect(seen.statuses).toContain(0); // the kill did cut requests
     expect(seen.statuses.filter((s) => s === 500)).toEqual([]);
     await checkWhole(connection, repo, clients);
-    await checkDepartmentsAndRelay(clients);
+    await checkDepartmentsAndRelay(clients, recoveredAt);
   },
   TIMEOUT,
 );
@@ -246,6 +250,7 @@ test(
     })();
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
     await db.restart();
+    const recoveredAt = new Date();
     // Back without restarting the BFF: the same process reports ready again by itself.
     let ready: Answer;
     do ready = await call(base(), 'GET', '/readyz');
@@ -275,7 +280,7 @@ test(
     expect(during.filter((a) => a.what === 'login').map((a) => a.status)).toContain(503);
 
     await checkWhole(connection, repo, clients);
-    await checkDepartmentsAndRelay(clients);
+    await checkDepartmentsAndRelay(clients, recoveredAt);
   },
   TIMEOUT,
 );
