@@ -46,6 +46,7 @@ import { licenceProviderFromConfig } from './providers/licence';
 import type { LicenceProvider } from './providers/licence';
 import { inlineScriptHashes, webApp } from './components/web';
 import { authenticateByDefault, createTokenSigner, type Principal } from './libraries/auth';
+import { createQuota } from './libraries/quota';
 import { rateLimit } from './libraries/rate-limit';
 import { createFieldCrypto } from './libraries/crypto';
 import { errorHandler, requestContext, type AppState } from './libraries/http';
@@ -258,17 +259,30 @@ export const PUBLIC_API_PATHS: readonly string[] = OPERATION_LIST.filter(
 /** Every router of the BFF, in the order they are mounted (tests list their routes from here). */
 export function buildRouters(deps: ServerDeps, c: Components): Router[] {
   const { config, connection } = deps;
+  // Counted in the database, so the limits hold across replicas; keys are blind indexes, never an address.
+  const quota = createQuota({ connection, collection: 'rate_limits', now: c.now });
   // One budget per parent across the application and rating routes.
   const parentLimit = rateLimit({
+    name: 'parent',
     max: config.RATE_LIMIT_PARENT_PER_MINUTE,
     windowMs: 60_000,
-    key: (ctx) => (ctx.state.principal as Principal).sub,
+    key: (ctx) => c.crypto.blindIndex((ctx.state.principal as Principal).sub, 'rate-limit:parent'),
+    quota,
+    now: () => c.now().getTime(),
+  });
+  const loginLimit = rateLimit({
+    name: 'login',
+    max: config.RATE_LIMIT_LOGIN_PER_MINUTE,
+    windowMs: 60_000,
+    key: (ctx) => c.crypto.blindIndex(ctx.ip, 'rate-limit:address'),
+    quota,
+    now: () => c.now().getTime(),
   });
   return [
     healthRouter(connection),
     guideRouter(c.guide, { wechat: config.WECHAT_SUBSCRIBE_TEMPLATES, alipay: config.ALIPAY_SUBSCRIBE_TEMPLATES }),
     openApiRouter(),
-    authRouter(c.auth, rateLimit({ max: config.RATE_LIMIT_LOGIN_PER_MINUTE, windowMs: 60_000, key: (ctx) => ctx.ip })),
+    authRouter(c.auth, loginLimit),
     applicationsRouter(c.applications, c.signer, c.idempotency, parentLimit),
     identityFillRouter(c.auth, c.applications, c.signer, parentLimit),
     attachmentsRouter(c.attachments, c.signer, c.idempotency, parentLimit),

@@ -79,7 +79,11 @@ describe('parent login through a real provider adapter', () => {
   });
 
   test('when logins from one address exceed the limit, then 429 with Retry-After and a Chinese message; parents are limited per account', async () => {
-    const limited = await startTestServer({ RATE_LIMIT_LOGIN_PER_MINUTE: '3', RATE_LIMIT_PARENT_PER_MINUTE: '2' });
+    // A fixed clock: the limits count in fixed minute windows, and no window may end inside the test.
+    const limited = await startTestServer(
+      { RATE_LIMIT_LOGIN_PER_MINUTE: '3', RATE_LIMIT_PARENT_PER_MINUTE: '2' },
+      { now: () => new Date('2026-03-02T03:00:10Z') },
+    );
     try {
       const statuses = [];
       let token = '';

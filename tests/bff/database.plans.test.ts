@@ -10,8 +10,12 @@ jest.setTimeout(120_000);
 
 type Sent = { collection: string; method: string; filter: Record<string, unknown>; options: Record<string, unknown> };
 
-/** Collections a hot path may read without an `_id`: each holds only what is in flight (relay lease takeovers). */
-const SMALL_QUEUES = /^(outbox_lease_takeovers)$/;
+/**
+ * Collections a hot path may read without an `_id`: each holds only what is in flight (relay lease takeovers),
+ * and the request-limit counters (`rate_limits`, libraries/quota.ts), which hold the current windows' slots only
+ * (ended windows are swept).
+ */
+const SMALL_QUEUES = /^(outbox_lease_takeovers|rate_limits)$/;
 /** The queues read as `_id` ranges in key order (a page or a relay round at a time). */
 const RANGE_QUEUES = /^(outbox_due|task_queue_\w+)$/;
 const isRange = (filter: Record<string, unknown>) =>

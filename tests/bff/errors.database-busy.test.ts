@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
+import { mongo } from 'mongoose';
 import { errorHandler, requestContext } from '../../bff/src/libraries/http';
 import { createLogger } from '../../bff/src/libraries/logger';
 import { isDatabaseUnavailable } from '../../bff/src/libraries/mongo';
@@ -13,9 +14,26 @@ const poolCleared = Object.assign(new Error('Connection pool for 127.0.0.1:27017
 });
 const pluggedOut = Object.assign(new Error('connection closed'), { name: 'MongoNetworkError' });
 const ours = new TypeError('x is undefined');
+// What insertMany (the audit log) throws when the database goes away mid-request: the driver's error wrapped.
+const bulkUnsent = new mongo.MongoBulkWriteError(new mongo.MongoNetworkError('connection 3 to 127.0.0.1:1 closed'), {} as never);
+const bulkNoServer = new mongo.MongoBulkWriteError(
+  new mongo.MongoServerSelectionError('Server selection timed out after 3000 ms', { type: 'Unknown' } as never),
+  {} as never,
+);
+const bulkRefused = new mongo.MongoBulkWriteError(
+  { message: 'E11000 duplicate key', code: 11000, writeErrors: [{ code: 11000 } as never] },
+  {} as never,
+);
 
 test('when the error is the database being busy or unreachable, then it is recognised; our own bugs are not', () => {
-  expect([busy, poolCleared, pluggedOut].map(isDatabaseUnavailable)).toEqual([true, true, true]);
+  expect([busy, poolCleared, pluggedOut, bulkUnsent, bulkNoServer].map(isDatabaseUnavailable)).toEqual([
+    true,
+    true,
+    true,
+    true,
+    true,
+  ]);
+  expect(isDatabaseUnavailable(bulkRefused)).toBe(false);
   expect(isDatabaseUnavailable(ours)).toBe(false);
   expect(isDatabaseUnavailable(Object.assign(new Error('E11000 duplicate key'), { code: 11000 }))).toBe(false);
 });

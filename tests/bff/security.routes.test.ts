@@ -157,7 +157,8 @@ test('when a validly signed department token names a department that does not ex
 });
 
 test('when a client forges X-Forwarded-For, then the per-address login limit still counts its real address', async () => {
-  const limited = await startTestServer({ RATE_LIMIT_LOGIN_PER_MINUTE: '5' });
+  // A fixed clock: the limit counts in fixed minute windows, and no window may end inside the test.
+  const limited = await startTestServer({ RATE_LIMIT_LOGIN_PER_MINUTE: '5' }, { now: () => new Date('2026-03-02T03:00:10Z') });
   try {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {

@@ -120,11 +120,17 @@ export function errorHandler(): Middleware {
         );
       } else if (e.status === 400) {
         problem(ctx, 400, 'BAD_REQUEST', ERROR_TITLES.BAD_REQUEST.title, '请求内容无法解析，请检查格式');
-      } else if (e.status === 405) {
-        problem(ctx, 405, 'METHOD_NOT_ALLOWED', ERROR_TITLES.METHOD_NOT_ALLOWED.title, '该地址不支持此请求方法');
-      } else if (e.status === 501) {
-        // PROPFIND, SEARCH, TRACE and other methods no route knows.
-        problem(ctx, 501, 'NOT_IMPLEMENTED', ERROR_TITLES.NOT_IMPLEMENTED.title, '不支持该请求方法');
+      } else if (e.status === 405 || e.status === 501) {
+        // A method the path has no route for, PROPFIND, TRACE and other WebDAV methods included: the client's
+        // mistake, so a 4xx (a 501 would count as a server fault), with the path's methods in Allow as RFC 9110
+        // requires of a 405; a path no route knows is a 404 whatever the method.
+        const allowed = allowedMethods(ctx);
+        if (allowed.length) {
+          ctx.set('Allow', allowed.join(', '));
+          problem(ctx, 405, 'METHOD_NOT_ALLOWED', ERROR_TITLES.METHOD_NOT_ALLOWED.title, '该地址不支持此请求方法');
+        } else {
+          problem(ctx, 404, 'NOT_FOUND', ERROR_TITLES.NOT_FOUND.title, '没有这个地址');
+        }
       } else if (isZlibError(err)) {
         // A body declared deflate/gzip/br that is not: the client's mistake.
         problem(ctx, 400, 'BAD_REQUEST', ERROR_TITLES.BAD_REQUEST.title, '请求内容的压缩格式（Content-Encoding）与内容不符');
@@ -139,6 +145,12 @@ export function errorHandler(): Middleware {
       }
     }
   };
+}
+
+/** The methods of the routes whose path matched the request (koa-router keeps those layers in `ctx.matched`). */
+function allowedMethods(ctx: Context): string[] {
+  const layers = (ctx as unknown as { matched?: { methods: string[] }[] }).matched ?? [];
+  return [...new Set(layers.flatMap((layer) => layer.methods))];
 }
 
 /** zlib's and brotli's errors carry a code of their own and no HTTP status. */

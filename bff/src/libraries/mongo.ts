@@ -65,5 +65,21 @@ const BUSY = /SQLITE_BUSY|database is locked/i;
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as Error & { errorLabels?: string[] };
-  return UNAVAILABLE.has(e.name) || BUSY.test(String(e.message ?? '')) || !!e.errorLabels?.includes('PoolRequestedRetry');
+  return (
+    UNAVAILABLE.has(e.name) ||
+    BUSY.test(String(e.message ?? '')) ||
+    !!e.errorLabels?.includes('PoolRequestedRetry') ||
+    isUnsentBulkWrite(e)
+  );
+}
+
+/**
+ * An insertMany that the driver could not send (the database went away) throws a MongoBulkWriteError that
+ * wraps the driver's error: no write errors of its own, and the network error's `beforeHandshake` or the
+ * server selection error's `reason` copied onto it. (A write the database refused has `writeErrors`.)
+ */
+function isUnsentBulkWrite(e: object): boolean {
+  if ((e as Error).name !== 'MongoBulkWriteError') return false;
+  const { writeErrors } = e as { writeErrors?: unknown[] };
+  return !writeErrors?.length && ('beforeHandshake' in e || 'reason' in e);
 }

@@ -1,35 +1,39 @@
 import type { Context, Middleware } from 'koa';
 import { AppError } from './errors';
+import type { Quota } from './quota';
 
 /**
- * Fixed-window request limit per key, in this process's memory. Each BFF replica limits on its own (so
- * the effective limit is replicas × max): a first line against guessing and floods, not a quota system;
- * a shared limit belongs at the gateway.
+ * A request limit per key in fixed windows, counted in the database (libraries/quota.ts), so it holds
+ * across every BFF replica: `max` requests per `windowMs` for one key, whichever process answers them.
+ *
+ * `key` must not return personal data as it is: it is stored. IP addresses and account ids are blind-indexed
+ * (FieldCrypto.blindIndex) by the caller.
+ *
+ * When the database cannot be reached the limiter does not decide: the quota's error reaches the error
+ * handler, which answers 503 with Retry-After (never a 500). Every limited route needs the database anyway,
+ * so failing open would only let a flood through to a database that is coming back.
  */
 export function rateLimit(options: {
+  /** The limit's name in the database; one name per kind of limit (`login`, `parent`). */
+  name: string;
   max: number;
   windowMs: number;
   key: (ctx: Context) => string;
+  quota: Quota;
   now?: () => number;
 }): Middleware {
+  const limits = [{ name: options.name, windowMs: options.windowMs, max: options.max }] as const;
   const now = options.now ?? Date.now;
-  const windows = new Map<string, { start: number; count: number }>();
   let lastSweep = now();
   return async (ctx, next) => {
-    const t = now();
-    if (t - lastSweep > options.windowMs) {
-      for (const [k, w] of windows) if (t - w.start >= options.windowMs) windows.delete(k);
-      lastSweep = t;
+    // Ended windows are removed now and then by whichever process passes by; a failed sweep is retried later.
+    if (now() - lastSweep > options.windowMs) {
+      lastSweep = now();
+      void options.quota.sweep().catch(() => undefined);
     }
-    const key = options.key(ctx);
-    let w = windows.get(key);
-    if (!w || t - w.start >= options.windowMs) {
-      w = { start: t, count: 0 };
-      windows.set(key, w);
-    }
-    w.count += 1;
-    if (w.count > options.max) {
-      const retryAfter = Math.max(1, Math.ceil((w.start + options.windowMs - t) / 1000));
+    const verdict = await options.quota.take(options.key(ctx), limits);
+    if (!verdict.ok) {
+      const retryAfter = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
       throw new AppError('RATE_LIMITED', `操作过于频繁，请 ${retryAfter} 秒后再试`, {
         headers: { 'Retry-After': String(retryAfter) },
       });
