@@ -17,10 +17,21 @@ import { healthRouter } from './components/health';
 import {
   createNotifier,
   createOutboxRelay,
+  createPhoneConfirmations,
   devInboxRouter,
   notificationsRouter,
   outboxAdminRouter,
+  parseQuietHours,
+  phoneConfirmationsRouter,
+  smsLimits,
+  type Notice,
 } from './components/notifications';
+import {
+  createSubscriptionsStore,
+  knownTemplateIds,
+  pushTemplateIdsFromConfig,
+  subscriptionsRouter,
+} from './components/subscriptions';
 import { openApiRouter } from './components/openapi';
 import {
   adminRatingsRouter,
@@ -142,17 +153,54 @@ export function createComponents(deps: ServerDeps) {
     deliverArchived: (entry, application) => notifier(entry, application),
   });
   const sms = smsChannelFromConfig(config);
+  const smsChannel =
+    deps.sms !== undefined ? deps.sms : sms === 'dev' ? createDevSms({ connection, now }) : (sms?.provider ?? null);
+  const smsFormat =
+    sms && sms !== 'dev' ? sms.format : (n: Notice) => ({ templateCode: n.template, params: { title: n.title, body: n.body } });
+  // Channel policy (README "Notices"): push on a subscription credit, else SMS to a confirmed phone, by day, capped.
+  const pushTemplateIds = pushTemplateIdsFromConfig(config);
+  const subscriptions = createSubscriptionsStore({ connection, crypto, now });
+  const limits = smsLimits(config.SMS_CAP_PER_HOUR, config.SMS_CAP_PER_DAY);
+  const phones = createPhoneConfirmations({ connection, crypto, sms: smsChannel, smsFormat, quota: null, limits, now });
+  const devPushToAll = !production && config.DEV_PUSH_WITHOUT_SUBSCRIPTION;
   const notifier = createNotifier({
     connection,
     crypto,
     now,
     push: deps.push !== undefined ? deps.push : production ? null : createDevPush({ connection, now }),
-    sms: deps.sms !== undefined ? deps.sms : sms === 'dev' ? createDevSms({ connection, now }) : (sms?.provider ?? null),
-    formats: sms && sms !== 'dev' ? { sms: sms.format } : undefined,
+    sms: smsChannel,
+    subscriptions: devPushToAll ? null : subscriptions,
+    formats: {
+      push: (n) => {
+        const templateId = n.platform ? pushTemplateIds[n.platform][n.template] : n.template;
+        if (!templateId) return null;
+        return {
+          templateId,
+          page: `pages/application/detail?id=${encodeURIComponent(n.applicationId)}`,
+          data: { title: n.title, body: n.body },
+        };
+      },
+      ...(sms && sms !== 'dev' ? { sms: sms.format } : {}),
+    },
+    policy: {
+      quietHours: parseQuietHours(config.SMS_QUIET_HOURS),
+      quota: null,
+      smsLimits: limits,
+      phones: config.SMS_REQUIRE_CONFIRMED_PHONE ? phones : null,
+    },
   });
   // A rating reminder whose stage was rated meanwhile is dropped at delivery.
   const deliver = skipAnsweredReminders(notifier, ratingsRepo, ratings.stageRatingId);
-  const relay = createOutboxRelay({ connection, applications: applicationsRepo, deliver, now, logger: deps.logger });
+  const relay = createOutboxRelay({
+    connection,
+    applications: applicationsRepo,
+    deliver,
+    now,
+    logger: deps.logger,
+    leaseMs: config.RELAY_LEASE_SECONDS * 1000,
+    concurrency: config.RELAY_CONCURRENCY,
+    combineWindowMs: config.NOTICE_COMBINE_WINDOW_SECONDS * 1000,
+  });
   return {
     now,
     guide,
@@ -170,6 +218,9 @@ export function createComponents(deps: ServerDeps) {
     sweeper,
     deliver,
     relay,
+    subscriptions,
+    pushTemplateIds,
+    phones,
   };
 }
 
@@ -233,6 +284,23 @@ export function buildRouters(deps: ServerDeps, c: Components): Router[] {
     taskAttachmentsRouter(c.attachments, c.signer),
     adminRouter(c.tasks, c.signer),
     notificationsRouter({ connection, signer: c.signer }),
+    subscriptionsRouter({
+      connection,
+      signer: c.signer,
+      crypto: c.crypto,
+      store: c.subscriptions,
+      identity: deps.identity ?? identityProvidersFromConfig(config),
+      templateIds: (platform) => knownTemplateIds(c.pushTemplateIds, platform),
+      devIdentity: config.NODE_ENV !== 'production',
+      parentLimit,
+    }),
+    phoneConfirmationsRouter({
+      signer: c.signer,
+      crypto: c.crypto,
+      applications: c.applicationsRepo,
+      phones: c.phones,
+      parentLimit,
+    }),
     outboxAdminRouter({ connection, signer: c.signer }),
     ...(config.NODE_ENV !== 'production' ? [devInboxRouter({ connection })] : []),
   ];

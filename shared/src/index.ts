@@ -12,3 +12,4 @@ export * from './Auth';
 export * from './Attachment';
 export * from './attachment-kinds';
 export * from './Rating';
+export * from './Subscription';

@@ -20,7 +20,9 @@ import {
   Guide,
   ITEM_STATES,
   LoginInput,
+  PhoneConfirmationInput,
   RefreshInput,
+  SubscriptionInput,
   ResubmitItemInput,
   TokenResponse,
 } from '@birth/shared';
@@ -50,6 +52,12 @@ export function buildOpenApi() {
         ApplicationInput: json(ApplicationInput),
         ApplicationDraftInput: json(ApplicationDraftInput),
         ResubmitItemInput: json(ResubmitItemInput),
+        SubscriptionInput: {
+          ...json(SubscriptionInput),
+          description:
+            "The results of one WeChat requestSubscribeMessage / Alipay subscription prompt. `code` is a fresh wx.login / my.getAuthCode code: the BFF exchanges it for the platform user id and checks it is the caller's own. Each `accept` is one credit, spent by one push of that template.",
+        },
+        PhoneConfirmationInput: json(PhoneConfirmationInput),
         DepartmentEvent: json(DepartmentEvent),
         ...attachments.schemas,
         RatingInput: {
@@ -199,6 +207,42 @@ export function buildOpenApi() {
           ...bearer('parent'),
           summary: "The caller's notices (progress, rejections, pickup), newest first",
           responses: { 200: ok('notifications'), ...problems(401, 403) },
+        },
+      },
+      '/api/v1/subscriptions': {
+        post: {
+          ...bearer('parent'),
+          summary:
+            "Record a subscribe-message prompt (accept / reject / ban per template id from PUSH_TEMPLATE_IDS). 201: credits added and the unspent credits per template. 403: the code is another user's.",
+          requestBody: body('SubscriptionInput'),
+          responses: { 201: ok('accepted count and subscriptions'), ...problems(400, 401, 403, 415, 503) },
+        },
+        get: {
+          ...bearer('parent'),
+          summary: 'Unspent subscribe-message credits per platform and template (prompt again when 0)',
+          responses: { 200: ok('subscriptions'), ...problems(401, 403) },
+        },
+      },
+      '/api/v1/applications/{id}/phone-confirmations': {
+        parameters: [idParam('id')],
+        post: {
+          ...bearer('parent'),
+          summary:
+            "Send a 6-digit code by SMS to the phone this application's notices go to (masked in the answer; under the per-phone SMS caps, 429 with Retry-After beyond them). 200 when already confirmed. Until confirmed, that phone gets no notice SMS.",
+          responses: {
+            201: ok('sentTo (masked) and expiresAt'),
+            200: ok('already confirmed'),
+            ...problems(401, 403, 404, 422, 429, 503),
+          },
+        },
+      },
+      '/api/v1/applications/{id}/phone-confirmations/confirm': {
+        parameters: [idParam('id')],
+        post: {
+          ...bearer('parent'),
+          summary: 'Check the code (10 minutes, 5 attempts per code). 400 with what to do when wrong or expired.',
+          requestBody: body('PhoneConfirmationInput'),
+          responses: { 200: ok('confirmed'), ...problems(400, 401, 403, 404, 415, 422) },
         },
       },
       '/api/v1/admin/outbox': {
