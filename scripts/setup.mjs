@@ -73,26 +73,30 @@ function hasCjkFont() {
   return !r.error && r.status === 0 && r.stdout.trim().length > 0;
 }
 
+/**
+ * Installs Debian packages as root. Another apt (a second setup running at the same time, unattended
+ * upgrades) holds the dpkg lock for a while: wait for it instead of failing.
+ */
+function aptInstall(what, packages, options) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) throw new Error(`${what} missing: run \`sudo apt-get install -y ${packages.join(' ')}\` once.`);
+  log(`installing ${packages.join(', ')} from Debian (apt-get)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const wait = ['-o', 'DPkg::Lock::Timeout=900'];
+  sh('apt-get', [...wait, 'update', '-q'], { env });
+  sh('apt-get', [...wait, 'install', '-y', '-q', ...options, ...packages], { env });
+}
+
 // Browser tests use Debian's Chromium (downloaded browser builds are unreachable from here).
 function ensureChromium() {
   if (fs.existsSync('/usr/bin/chromium') && hasCjkFont()) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot) throw new Error('Chromium and CJK fonts are missing: run `sudo apt-get install -y chromium fonts-noto-cjk` once.');
-  log('installing Chromium and CJK fonts from Debian (apt-get)…');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  sh('apt-get', ['update', '-q'], { env });
-  sh('apt-get', ['install', '-y', '-q', 'chromium', 'fonts-noto-cjk'], { env });
+  aptInstall('Chromium and CJK fonts are', ['chromium', 'fonts-noto-cjk'], []);
 }
 
 // The photo benchmark compares against Debian's vipsthumbnail (libvips-tools); the watermark needs CJK fonts.
 function ensureVipsTools() {
   if (fs.existsSync('/usr/bin/vipsthumbnail') && hasCjkFont()) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot) throw new Error('vipsthumbnail is missing: run `sudo apt-get install -y libvips-tools fonts-noto-cjk` once.');
-  log('installing libvips-tools and CJK fonts from Debian (apt-get)…');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  sh('apt-get', ['update', '-q'], { env });
-  sh('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'libvips-tools', 'fonts-noto-cjk'], { env });
+  aptInstall('vipsthumbnail is', ['libvips-tools', 'fonts-noto-cjk'], ['--no-install-recommends']);
 }
 
 try {
