@@ -59,6 +59,7 @@ import { rateLimit } from './libraries/rate-limit';
 import { createFieldCrypto } from './libraries/crypto';
 import { errorHandler, requestContext, type AppState } from './libraries/http';
 import { createIdempotencyStore } from './libraries/idempotency';
+import { createQuota } from './libraries/quota';
 import type { Logger } from './libraries/logger';
 import type { WriterHooks } from './libraries/versioned';
 import { calendarOverridesFromConfig, identityProvidersFromConfig, smsChannelFromConfig } from './providers/from-config';
@@ -161,7 +162,9 @@ export function createComponents(deps: ServerDeps) {
   const pushTemplateIds = pushTemplateIdsFromConfig(config);
   const subscriptions = createSubscriptionsStore({ connection, crypto, now });
   const limits = smsLimits(config.SMS_CAP_PER_HOUR, config.SMS_CAP_PER_DAY);
-  const phones = createPhoneConfirmations({ connection, crypto, sms: smsChannel, smsFormat, quota: null, limits, now });
+  // Per-recipient SMS caps, counted in the database so they hold across BFF processes (keys: blind indexes).
+  const smsQuota = createQuota({ connection, collection: 'sms_quota', now });
+  const phones = createPhoneConfirmations({ connection, crypto, sms: smsChannel, smsFormat, quota: smsQuota, limits, now });
   const devPushToAll = !production && config.DEV_PUSH_WITHOUT_SUBSCRIPTION;
   const notifier = createNotifier({
     connection,
@@ -184,7 +187,7 @@ export function createComponents(deps: ServerDeps) {
     },
     policy: {
       quietHours: parseQuietHours(config.SMS_QUIET_HOURS),
-      quota: null,
+      quota: smsQuota,
       smsLimits: limits,
       phones: config.SMS_REQUIRE_CONFIRMED_PHONE ? phones : null,
     },
@@ -221,6 +224,7 @@ export function createComponents(deps: ServerDeps) {
     subscriptions,
     pushTemplateIds,
     phones,
+    smsQuota,
   };
 }
 
