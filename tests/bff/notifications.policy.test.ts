@@ -8,6 +8,8 @@ import {
   createNotifier,
   createOutboxRelay,
   NOTICE_TEMPLATES,
+  parseQuietHours,
+  quietUntil,
   type Notice,
 } from '../../bff/src/components/notifications';
 import { createSubscriptionsStore } from '../../bff/src/components/subscriptions';
@@ -398,5 +400,40 @@ describe('channel policy', () => {
     // The retries kept the credit they had taken: one of the two is left.
     const balance = await api(server.url, 'GET', '/api/v1/subscriptions', { token });
     expect(balance.body.subscriptions).toEqual([{ platform: 'wechat', templateId: 'T-item_rejected', credits: 1 }]);
+  });
+
+  test('When codes are asked for again and again, then the per-phone SMS cap stops them with a wait in Chinese, and nothing names the phone', async () => {
+    const { token, id, input } = await wechatParent();
+    const statuses: number[] = [];
+    let last: { status: number; headers: Headers; body: { detail: string } } | undefined;
+    for (let i = 0; i < 6; i++) {
+      last = await api(server.url, 'POST', `/api/v1/applications/${id}/phone-confirmations`, { token });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+    expect(last!.body.detail).toMatch(/该手机号接收的短信已达上限，请 \d+ 分钟后再获取验证码/);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(sms.sent.filter((m) => m.phoneNumbers === input.father.phone)).toHaveLength(5);
+    expect(JSON.stringify(await server.connection.collection('sms_quota').find({}).toArray())).not.toContain(input.father.phone);
+    expect(server.logs.join('')).not.toContain(input.father.phone);
+    // Another parent's application is not found, not sent to.
+    const stranger = await api(server.url, 'POST', `/api/v1/applications/${id}/phone-confirmations`, {
+      token: (await wechatParent()).token,
+    });
+    expect(stranger.status).toBe(404);
+  });
+});
+
+describe('quiet hours', () => {
+  const until = (iso: string, text = '21:00-08:00') => quietUntil(new Date(iso), parseQuietHours(text))?.toISOString() ?? null;
+  test('When a time falls inside 21:00–08:00 China time, then the wait ends at the next 08:00 China time; outside, there is none', () => {
+    expect(until('2026-03-01T12:59:59.999Z')).toBeNull(); // 20:59:59
+    expect(until('2026-03-01T13:00:00.000Z')).toBe('2026-03-02T00:00:00.000Z'); // 21:00 → 08:00 next day
+    expect(until('2026-03-01T15:00:00.000Z')).toBe('2026-03-02T00:00:00.000Z'); // 23:00
+    expect(until('2026-03-01T23:30:00.000Z')).toBe('2026-03-02T00:00:00.000Z'); // 07:30
+    expect(until('2026-03-02T00:00:00.000Z')).toBeNull(); // 08:00
+    expect(until('2026-03-01T05:00:00.000Z', '12:00-14:00')).toBe('2026-03-01T06:00:00.000Z');
+    expect(until('2026-03-01T15:00:00.000Z', 'off')).toBeNull();
+    expect(() => parseQuietHours('9pm-8am')).toThrow(/HH:MM-HH:MM/);
   });
 });
