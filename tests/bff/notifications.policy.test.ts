@@ -315,8 +315,11 @@ describe('channel policy', () => {
     expect(combined[1].body).toBe(
       '预防接种证、出生户口登记已办结；出生医学证明（EMS EMS000000001）已寄出。详情请打开“我的申请”查看。',
     );
-    // None of the three went on its own.
-    for (const e of changes) expect(await notification(e.id)).toBeNull();
+    // One notice in the parent's inbox, under the first change's id; none of the three went on its own.
+    expect(combined[1]._id).toBe(changes[0].id);
+    for (const e of changes.slice(1)) expect(await notification(e.id)).toBeNull();
+    const inbox = await api(server.url, 'GET', '/api/v1/notifications', { token });
+    expect(inbox.body.notifications.filter((n: { title: string }) => n.title.includes('个事项更新'))).toHaveLength(2);
   });
 
   test('When an SMS notice falls due at 23:00 China time, then it waits and goes at 08:00, once', async () => {

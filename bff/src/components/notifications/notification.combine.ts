@@ -20,7 +20,11 @@ const VERB: Record<string, string> = {
 
 type Member = { template: string; itemKey?: string; params: Record<string, string> };
 
-/** The outbox entry the relay hands the notifier for a group: deterministic, so a redelivery is recognised. */
+/**
+ * The outbox entry the relay hands the notifier for a group. It carries the first member's id: the notice is
+ * found in the parent's inbox by that entry (notices are looked up by outbox entry id), and a redelivery of
+ * the same group — membership is fixed once the window has closed — is recognised by it.
+ */
 export function combinedEntry(members: OutboxEntry[]): OutboxEntry {
   const first = members[0];
   const list: Member[] = members.map((m) => ({
@@ -30,7 +34,7 @@ export function combinedEntry(members: OutboxEntry[]): OutboxEntry {
   }));
   return {
     ...first,
-    id: `${first.id}+${members.length}`,
+    id: first.id,
     template: COMBINED_TEMPLATE,
     itemKey: undefined,
     params: { members: JSON.stringify(list) },
