@@ -9,7 +9,8 @@ import { AppError } from '../../libraries/errors';
 import { isDuplicateKeyError } from '../../libraries/mongo';
 import type { SmsMessage, SmsProvider } from '../../providers/sms/sms-provider';
 import type { Notice } from './notifications.notifier';
-import { cappedReason, type SmsLimit, type SmsQuota } from './notification.policy';
+import { isProviderError } from '../../providers/provider-error';
+import type { SmsLimit, SmsQuota } from './notification.policy';
 
 /** `_id` is `<ownerId>|<phone index>`: inserted once the parent typed the right code. */
 type ConfirmedDoc = { _id: string; at: Date };
@@ -93,7 +94,7 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
           const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
           throw new AppError('RATE_LIMITED', `该手机号接收的短信已达上限，请 ${Math.ceil(seconds / 60)} 分钟后再获取验证码`, {
             headers: { 'Retry-After': String(seconds) },
-            reason: cappedReason(verdict.limit),
+            limit: verdict.limit,
           });
         }
       }
@@ -113,7 +114,13 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
       };
       const message = deps.smsFormat(notice);
       if (!message) throw new AppError('DEPENDENCY_UNAVAILABLE', '短信验证码暂未开通', { headers: { 'Retry-After': '3600' } });
-      await sms.send({ ...message, phone, idempotencyKey: id });
+      try {
+        await sms.send({ ...message, phone, idempotencyKey: id });
+      } catch (err) {
+        if (isProviderError(err) && err.kind === 'bad_request')
+          throw new AppError('UNPROCESSABLE', '该手机号无法接收短信，请检查申请中填写的手机号码');
+        throw new AppError('DEPENDENCY_UNAVAILABLE', '短信发送失败，请稍后重新获取验证码', { headers: { 'Retry-After': '30' } });
+      }
       return { sentTo, confirmed: false as const, expiresAt: expiresAt.toISOString() };
     },
 
