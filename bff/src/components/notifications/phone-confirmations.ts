@@ -14,6 +14,7 @@ import type { SmsLimit, SmsQuota } from './notification.policy';
 
 /** `_id` is `<ownerId>|<phone index>`: inserted once the parent typed the right code. */
 type ConfirmedDoc = { _id: string; at: Date };
+/** `_id` is `<ownerId>|<phone index>|<created, ms>|<random>`: a parent's codes for a phone are an `_id` range. */
 type CodeDoc = { _id: string; ownerId: string; phoneIndex: string; codeHash: string; expiresAt: Date; createdAt: Date };
 /** One per attempt at one code, `<codeId>#<n>`: the unique insert counts attempts without `$inc`. */
 type AttemptDoc = { _id: string; at: Date };
@@ -36,7 +37,6 @@ const codeSchema = new Schema<CodeDoc>(
   },
   { versionKey: false },
 );
-codeSchema.index({ ownerId: 1, phoneIndex: 1, createdAt: -1 });
 const codeModel = (c: Connection): Model<CodeDoc> =>
   (c.models.PhoneCode as Model<CodeDoc> | undefined) ?? c.model<CodeDoc>('PhoneCode', codeSchema, 'phone_codes');
 const attemptModel = (c: Connection): Model<AttemptDoc> =>
@@ -99,13 +99,14 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
         }
       }
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      const id = randomUUID();
       const at = now();
+      const nonce = randomUUID();
+      const id = `${ownerId}|${phoneIndex}|${String(at.getTime()).padStart(15, '0')}|${nonce}`;
       const expiresAt = new Date(at.getTime() + ttl);
       await Code.create({ _id: id, ownerId, phoneIndex, codeHash: hash(id, code), expiresAt, createdAt: at });
       const minutes = Math.round(ttl / 60_000);
       const notice: Notice = {
-        deliveryKey: id,
+        deliveryKey: nonce,
         applicationId,
         template: 'phone_confirmation',
         params: { code, minutes: String(minutes) },
@@ -115,7 +116,7 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
       const message = deps.smsFormat(notice);
       if (!message) throw new AppError('DEPENDENCY_UNAVAILABLE', '短信验证码暂未开通', { headers: { 'Retry-After': '3600' } });
       try {
-        await sms.send({ ...message, phone, idempotencyKey: id });
+        await sms.send({ ...message, phone, idempotencyKey: nonce });
       } catch (err) {
         if (isProviderError(err) && err.kind === 'bad_request')
           throw new AppError('UNPROCESSABLE', '该手机号无法接收短信，请检查申请中填写的手机号码');
@@ -129,10 +130,12 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
       const phoneIndex = recipientKey(deps.crypto, phone);
       if (await isConfirmed(ownerId, phone)) return { sentTo: maskPhone(phone), confirmed: true as const };
       // The newest few live codes (a parent may have asked twice); attempts are counted on the newest.
-      const live = await Code.find({ ownerId, phoneIndex, expiresAt: trusted({ $gt: now() }) })
-        .sort({ createdAt: -1 })
-        .limit(3)
-        .lean<CodeDoc[]>();
+      const live = (
+        await Code.find({ _id: trusted({ $gte: `${ownerId}|${phoneIndex}|`, $lt: `${ownerId}|${phoneIndex}|~` }) })
+          .sort({ _id: -1 })
+          .limit(3)
+          .lean<CodeDoc[]>()
+      ).filter((c) => new Date(c.expiresAt).getTime() > now().getTime());
       const codeError = (message: string) => new AppError('VALIDATION_FAILED', message, { errors: [{ path: 'code', message }] });
       if (!live.length) throw codeError('验证码已过期或未获取，请重新获取验证码。');
       let attempt = 0;

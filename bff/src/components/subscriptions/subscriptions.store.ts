@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, trusted, type Connection, type Model } from 'mongoose';
 import type { SubscriptionPlatform, SubscriptionResult } from '@birth/shared';
 import type { FieldCrypto } from '../../libraries/crypto';
 import { isDuplicateKeyError } from '../../libraries/mongo';
 
 /**
  * One WeChat one-time subscription: the parent accepted this template once, so one message may be sent.
- * One document per credit (never a counter: FerretDB 1.24's `$inc` loses updates under concurrency).
+ * One document per credit (never a counter: FerretDB 1.24's `$inc` loses updates under concurrency), named
+ * `<ownerId>|<platform>|<templateId>|<created, ms>|<random>`: FerretDB answers only `_id` look-ups and ranges
+ * from an index (any other filter scans the collection), so a parent's credits are an `_id` range, oldest first.
  */
 type CreditDoc = { _id: string; ownerId: string; platform: SubscriptionPlatform; templateId: string; createdAt: Date };
 /**
  * A credit spent: inserting `{ _id: creditId }` is the only way to spend it, and the unique `_id` lets exactly
- * one send have it. `deliveryKey` lets a retry of the same notice find the credit it already spent.
+ * one send have it. Then `{ _id: 'delivery|<deliveryKey>', creditId }` lets a retry of the same notice find the
+ * credit it already spent, by `_id`.
  */
-type UseDoc = { _id: string; deliveryKey: string; ownerId: string; at: Date };
+type UseDoc = { _id: string; deliveryKey: string; ownerId: string; at: Date; creditId?: string };
 /** The parent's last word on a template that was not an acceptance (reject, ban). */
 type PreferenceDoc = { _id: string; ownerId: string; result: SubscriptionResult; at: Date };
 /** The platform user id messages go to, sealed: `_id` is `<ownerId>|<platform>`. */
@@ -29,13 +32,13 @@ const creditSchema = new Schema<CreditDoc>(
   },
   { versionKey: false },
 );
-creditSchema.index({ ownerId: 1, platform: 1, templateId: 1, createdAt: 1 });
 const useSchema = new Schema<UseDoc>(
   {
     _id: String,
-    deliveryKey: { type: String, required: true, index: true },
+    deliveryKey: { type: String, required: true },
     ownerId: { type: String, required: true },
     at: { type: Date, required: true },
+    creditId: String,
   },
   { versionKey: false },
 );
@@ -60,6 +63,9 @@ const recipientModel = (c: Connection): Model<RecipientDoc> =>
   c.model<RecipientDoc>('PushRecipient', recipientSchema, 'push_recipients');
 
 const recipientContext = (platform: string) => `push.recipient.${platform}`;
+/** Every `_id` that starts with `prefix|` (the characters of our ids all sort below `~`). */
+const idRange = (prefix: string) => ({ _id: trusted({ $gte: `${prefix}|`, $lt: `${prefix}|~` }) });
+const deliveryMark = (deliveryKey: string) => `delivery|${deliveryKey}`;
 
 /** A credit taken for one delivery: who to send to and which credit it was. */
 export type TakenCredit = { creditId: string; platform: SubscriptionPlatform; toUser: string };
@@ -97,7 +103,8 @@ export function createSubscriptionsStore(deps: { connection: Connection; crypto:
       let added = 0;
       for (const { templateId, result } of results) {
         if (result === 'accept') {
-          await Credit.create({ _id: randomUUID(), ownerId, platform, templateId, createdAt: at });
+          const id = `${ownerId}|${platform}|${templateId}|${String(at.getTime()).padStart(15, '0')}|${randomUUID()}`;
+          await Credit.create({ _id: id, ownerId, platform, templateId, createdAt: at });
           await Preference.deleteOne({ _id: `${ownerId}|${platform}|${templateId}` });
           added++;
         } else {
@@ -107,7 +114,7 @@ export function createSubscriptionsStore(deps: { connection: Connection; crypto:
             { upsert: true },
           );
           // A banned template can never be sent again: its credits are worthless.
-          if (result === 'ban') await Credit.deleteMany({ ownerId, platform, templateId });
+          if (result === 'ban') await Credit.deleteMany(idRange(`${ownerId}|${platform}|${templateId}`));
         }
       }
       return added;
@@ -115,7 +122,7 @@ export function createSubscriptionsStore(deps: { connection: Connection; crypto:
 
     /** Unspent credits per template, for the app to decide whether to prompt again. */
     async balance(ownerId: string): Promise<{ platform: string; templateId: string; credits: number }[]> {
-      const credits = await Credit.find({ ownerId }).lean<CreditDoc[]>();
+      const credits = await Credit.find(idRange(ownerId)).lean<CreditDoc[]>();
       const counts = new Map<string, { platform: string; templateId: string; credits: number }>();
       for (const c of credits) {
         if (await Use.exists({ _id: c._id })) continue; // spent, not yet tidied away
@@ -139,25 +146,35 @@ export function createSubscriptionsStore(deps: { connection: Connection; crypto:
     ): Promise<TakenCredit | null> {
       const toUser = await recipient(ownerId, platform);
       if (!toUser) return null;
-      const spent = await Use.findOne({ deliveryKey }).lean<UseDoc>();
-      if (spent) {
-        const credit = await Credit.findById(spent._id).lean<CreditDoc>();
-        // The spent credit's template is remembered only on the credit; after tidying, trust the key.
-        if (!credit || (credit.platform === platform && credit.templateId === templateId))
-          return { creditId: spent._id, platform, toUser };
+      const spent = await Use.findById(deliveryMark(deliveryKey)).lean<UseDoc>();
+      if (spent?.creditId) {
+        const credit = await Credit.findById(spent.creditId).lean<CreditDoc>();
+        // After tidying only the id is left: it names its platform and template.
+        if (
+          credit
+            ? credit.platform === platform && credit.templateId === templateId
+            : spent.creditId.startsWith(`${ownerId}|${platform}|${templateId}|`)
+        )
+          return { creditId: spent.creditId, platform, toUser };
       }
-      const candidates = await Credit.find({ ownerId, platform, templateId })
-        .sort({ createdAt: 1 })
+      const candidates = await Credit.find(idRange(`${ownerId}|${platform}|${templateId}`))
+        .sort({ _id: 1 })
         .limit(20)
         .lean<CreditDoc[]>();
       for (const credit of candidates) {
         try {
           await Use.create({ _id: credit._id, deliveryKey, ownerId, at: now() });
-          return { creditId: credit._id, platform, toUser };
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err;
-          // Spent by another delivery: try the next one.
+          continue; // spent by another delivery: try the next one
         }
+        // Which credit this delivery holds, for its retries (a crash just before this loses one credit, never sends twice).
+        await Use.create({ _id: deliveryMark(deliveryKey), deliveryKey, ownerId, at: now(), creditId: credit._id }).catch(
+          (err: unknown) => {
+            if (!isDuplicateKeyError(err)) throw err;
+          },
+        );
+        return { creditId: credit._id, platform, toUser };
       }
       return null;
     },
