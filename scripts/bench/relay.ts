@@ -112,7 +112,9 @@ async function round(uri: string, dbName: string, workers: number, wx: Fakes['wx
           sealed: components.crypto.seal(`oBench${i}`, 'push.recipient.wechat'),
           updatedAt: due,
         });
-        credits.push({ _id: randomUUID(), ownerId, platform: 'wechat', templateId: 'T-application_submitted', createdAt: due });
+        // As POST /api/v1/subscriptions stores one (subscriptions.store.ts): the `_id` names owner, platform, template.
+        const creditId = `${ownerId}|wechat|T-application_submitted|${String(due.getTime()).padStart(15, '0')}|${randomUUID()}`;
+        credits.push({ _id: creditId, ownerId, platform: 'wechat', templateId: 'T-application_submitted', createdAt: due });
       }
     }
     await raw('applications').insertMany(apps as never[]);
