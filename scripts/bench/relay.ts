@@ -113,7 +113,7 @@ async function round(uri: string, dbName: string, workers: number, wx: Fakes['wx
           updatedAt: due,
         });
         // As POST /api/v1/subscriptions stores one (subscriptions.store.ts): the `_id` names owner, platform, template.
-        const creditId = `${ownerId}|wechat|T-application_submitted|${String(due.getTime()).padStart(15, '0')}|${randomUUID()}`;
+        const creditId = `${ownerId}|wechat|T-application_submitted|0`;
         credits.push({ _id: creditId, ownerId, platform: 'wechat', templateId: 'T-application_submitted', createdAt: due });
       }
     }

@@ -189,14 +189,9 @@ export function createNotifier(deps: NotifierDeps): Deliver {
       if (!push || !message) continue;
       const credit = await deps.subscriptions.take(application.ownerId, platform, message.templateId, notice.deliveryKey);
       if (!credit) continue;
-      try {
-        await push.send({ ...message, toUser: credit.toUser, idempotencyKey: notice.deliveryKey });
-      } catch (err) {
-        // A 43101 (refused, no subscription left) used the credit up; anything retryable keeps it for the retry.
-        if (isProviderError(err) && !err.retryable) await deps.subscriptions.tidy(credit.creditId);
-        throw err;
-      }
-      await deps.subscriptions.tidy(credit.creditId);
+      // Spent whatever happens: a 43101 (refused, no subscription left) uses it up, and a retry of this notice
+      // after a retryable failure finds and reuses it.
+      await push.send({ ...message, toUser: credit.toUser, idempotencyKey: notice.deliveryKey });
       return 'sent';
     }
     return 'skipped';

@@ -1,7 +1,7 @@
 // A phone that is not known to be the parent's own gets no notice SMS until the parent proves it is theirs:
 // a 6-digit code by SMS (itself under the per-recipient caps), stored hashed, short-lived, few attempts.
 import { randomInt, randomUUID } from 'node:crypto';
-import { Schema, trusted, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import { maskPhone } from '@birth/shared';
 import type { FieldCrypto } from '../../libraries/crypto';
 import { safeEqual } from '../../libraries/crypto';
@@ -14,8 +14,19 @@ import type { SmsLimit, SmsQuota } from './notification.policy';
 
 /** `_id` is `<ownerId>|<phone index>`: inserted once the parent typed the right code. */
 type ConfirmedDoc = { _id: string; at: Date };
-/** `_id` is `<ownerId>|<phone index>|<created, ms>|<random>`: a parent's codes for a phone are an `_id` range. */
-type CodeDoc = { _id: string; ownerId: string; phoneIndex: string; codeHash: string; expiresAt: Date; createdAt: Date };
+/**
+ * `_id` is `<ownerId>|<phone index>|<n>`, numbered from 0 without gaps: FerretDB answers only `_id` equality
+ * from an index, so a parent's codes for a phone are walked by `_id` (the SMS caps bound how many there are).
+ */
+type CodeDoc = {
+  _id: string;
+  ownerId: string;
+  phoneIndex: string;
+  salt: string;
+  codeHash: string;
+  expiresAt: Date;
+  createdAt: Date;
+};
 /** One per attempt at one code, `<codeId>#<n>`: the unique insert counts attempts without `$inc`. */
 type AttemptDoc = { _id: string; at: Date };
 
@@ -31,6 +42,7 @@ const codeSchema = new Schema<CodeDoc>(
     _id: String,
     ownerId: { type: String, required: true },
     phoneIndex: { type: String, required: true },
+    salt: { type: String, required: true },
     codeHash: { type: String, required: true },
     expiresAt: { type: Date, required: true, index: true },
     createdAt: { type: Date, required: true },
@@ -71,7 +83,8 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
   const Confirmed = confirmedModel(deps.connection);
   const Code = codeModel(deps.connection);
   const Attempt = attemptModel(deps.connection);
-  const hash = (codeId: string, code: string) => deps.crypto.blindIndex(code, `phone-code:${codeId}`);
+  /** A keyed hash of the code, salted per code: the code itself is never stored. */
+  const hash = (salt: string, code: string) => deps.crypto.blindIndex(code, `phone-code:${salt}`);
 
   async function isConfirmed(ownerId: string, phone: string): Promise<boolean> {
     return !!(await Confirmed.exists({ _id: `${ownerId}|${recipientKey(deps.crypto, phone)}` }));
@@ -101,9 +114,24 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const at = now();
       const nonce = randomUUID();
-      const id = `${ownerId}|${phoneIndex}|${String(at.getTime()).padStart(15, '0')}|${nonce}`;
       const expiresAt = new Date(at.getTime() + ttl);
-      await Code.create({ _id: id, ownerId, phoneIndex, codeHash: hash(id, code), expiresAt, createdAt: at });
+      let id = '';
+      for (let n = 0; !id; n++) {
+        try {
+          await Code.create({
+            _id: `${ownerId}|${phoneIndex}|${n}`,
+            ownerId,
+            phoneIndex,
+            salt: nonce,
+            codeHash: hash(nonce, code),
+            expiresAt,
+            createdAt: at,
+          });
+          id = `${ownerId}|${phoneIndex}|${n}`;
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+        }
+      }
       const minutes = Math.round(ttl / 60_000);
       const notice: Notice = {
         deliveryKey: nonce,
@@ -129,13 +157,17 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
     async confirm(ownerId: string, phone: string, code: string) {
       const phoneIndex = recipientKey(deps.crypto, phone);
       if (await isConfirmed(ownerId, phone)) return { sentTo: maskPhone(phone), confirmed: true as const };
+      const codes: CodeDoc[] = [];
+      for (let n = 0; ; n++) {
+        const doc = await Code.findById(`${ownerId}|${phoneIndex}|${n}`).lean<CodeDoc>();
+        if (!doc) break;
+        codes.push(doc);
+      }
       // The newest few live codes (a parent may have asked twice); attempts are counted on the newest.
-      const live = (
-        await Code.find({ _id: trusted({ $gte: `${ownerId}|${phoneIndex}|`, $lt: `${ownerId}|${phoneIndex}|~` }) })
-          .sort({ _id: -1 })
-          .limit(3)
-          .lean<CodeDoc[]>()
-      ).filter((c) => new Date(c.expiresAt).getTime() > now().getTime());
+      const live = codes
+        .slice(-3)
+        .reverse()
+        .filter((c) => new Date(c.expiresAt).getTime() > now().getTime());
       const codeError = (message: string) => new AppError('VALIDATION_FAILED', message, { errors: [{ path: 'code', message }] });
       if (!live.length) throw codeError('验证码已过期或未获取，请重新获取验证码。');
       let attempt = 0;
@@ -148,7 +180,7 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
         }
       }
       if (!attempt) throw codeError('验证码输入错误次数过多，请重新获取验证码。');
-      if (!live.some((c) => safeEqual(c.codeHash, hash(c._id, code))))
+      if (!live.some((c) => safeEqual(c.codeHash, hash(c.salt, code))))
         throw codeError(
           attempt < maxAttempts ? `验证码不正确，还可以再试 ${maxAttempts - attempt} 次。` : '验证码不正确，请重新获取验证码。',
         );

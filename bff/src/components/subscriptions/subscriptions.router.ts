@@ -32,6 +32,11 @@ export type SubscriptionsRouterDeps = {
  */
 export function subscriptionsRouter(deps: SubscriptionsRouterDeps): Router {
   const router = apiRouter('/api/v1/subscriptions');
+  const balance = (ownerId: string) =>
+    deps.store.balance(
+      ownerId,
+      (['wechat', 'alipay'] as const).map((platform) => ({ platform, templateIds: deps.templateIds(platform) })),
+    );
   router.use(requireRole(deps.signer, 'parent'), deps.parentLimit);
 
   async function platformUser(ownerId: string, platform: 'wechat' | 'alipay', code: string): Promise<string> {
@@ -67,12 +72,12 @@ export function subscriptionsRouter(deps: SubscriptionsRouterDeps): Router {
     const added = await deps.store.record(ownerId, input.platform, toUser, input.results);
     ctx.set('Cache-Control', 'no-store');
     ctx.status = 201;
-    ctx.body = { platform: input.platform, accepted: added, subscriptions: await deps.store.balance(ownerId) };
+    ctx.body = { platform: input.platform, accepted: added, subscriptions: await balance(ownerId) };
   });
 
   router.get('/', async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { subscriptions: await deps.store.balance((ctx.state.principal as Principal).sub) };
+    ctx.body = { subscriptions: await balance((ctx.state.principal as Principal).sub) };
   });
   return router;
 }

@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { Schema, trusted, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import type { SubscriptionPlatform, SubscriptionResult } from '@birth/shared';
 import type { FieldCrypto } from '../../libraries/crypto';
 import { isDuplicateKeyError } from '../../libraries/mongo';
 
 /**
  * One WeChat one-time subscription: the parent accepted this template once, so one message may be sent.
- * One document per credit (never a counter: FerretDB 1.24's `$inc` loses updates under concurrency), named
- * `<ownerId>|<platform>|<templateId>|<created, ms>|<random>`: FerretDB answers only `_id` look-ups and ranges
- * from an index (any other filter scans the collection), so a parent's credits are an `_id` range, oldest first.
+ * One document per credit (never a counter: FerretDB 1.24's `$inc` loses updates under concurrency), numbered
+ * `<ownerId>|<platform>|<templateId>|<n>` from 0 without gaps: FerretDB answers only an `_id` equality from an
+ * index (any other filter, a range included, scans the collection), so credits are walked by `_id`. Spent
+ * credits stay (their use marker says so), so a number is never given twice.
  */
 type CreditDoc = { _id: string; ownerId: string; platform: SubscriptionPlatform; templateId: string; createdAt: Date };
 /**
@@ -63,12 +63,13 @@ const recipientModel = (c: Connection): Model<RecipientDoc> =>
   c.model<RecipientDoc>('PushRecipient', recipientSchema, 'push_recipients');
 
 const recipientContext = (platform: string) => `push.recipient.${platform}`;
-/** Every `_id` that starts with `prefix|` (the characters of our ids all sort below `~`). */
-const idRange = (prefix: string) => ({ _id: trusted({ $gte: `${prefix}|`, $lt: `${prefix}|~` }) });
 const deliveryMark = (deliveryKey: string) => `delivery|${deliveryKey}`;
 
 /** A credit taken for one delivery: who to send to and which credit it was. */
 export type TakenCredit = { creditId: string; platform: SubscriptionPlatform; toUser: string };
+
+/** Most credits one parent may hold for one template (WeChat lets a user accept the same template again and again). */
+const MAX_CREDITS = 200;
 
 /**
  * Subscribe-message credits. Recording is append-only; spending is a unique insert, so two relays (or two
@@ -80,10 +81,33 @@ export function createSubscriptionsStore(deps: { connection: Connection; crypto:
   const Use = useModel(deps.connection);
   const Preference = preferenceModel(deps.connection);
   const Recipient = recipientModel(deps.connection);
+  const creditId = (ownerId: string, platform: string, templateId: string, n: number) =>
+    `${ownerId}|${platform}|${templateId}|${n}`;
 
   async function recipient(ownerId: string, platform: SubscriptionPlatform): Promise<string | null> {
     const doc = await Recipient.findById(`${ownerId}|${platform}`).lean<RecipientDoc>();
     return doc ? deps.crypto.open(doc.sealed, recipientContext(platform)) : null;
+  }
+
+  /** Inserts a marker; false when it exists already. */
+  async function insertUse(doc: UseDoc): Promise<boolean> {
+    try {
+      await Use.create(doc);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Walks one template's credits in order, calling `visit` with each id until it returns true or they end. */
+  async function walk(ownerId: string, platform: string, templateId: string, visit: (id: string) => Promise<boolean>) {
+    for (let n = 0; n < MAX_CREDITS; n++) {
+      const id = creditId(ownerId, platform, templateId, n);
+      if (!(await Credit.exists({ _id: id }))) return false;
+      if (await visit(id)) return true;
+    }
+    return false;
   }
 
   return {
@@ -103,35 +127,57 @@ export function createSubscriptionsStore(deps: { connection: Connection; crypto:
       let added = 0;
       for (const { templateId, result } of results) {
         if (result === 'accept') {
-          const id = `${ownerId}|${platform}|${templateId}|${String(at.getTime()).padStart(15, '0')}|${randomUUID()}`;
-          await Credit.create({ _id: id, ownerId, platform, templateId, createdAt: at });
+          // The next free number: a unique insert, so two prompts recorded at once both get theirs.
+          for (let n = 0; n < MAX_CREDITS; n++) {
+            try {
+              await Credit.create({
+                _id: creditId(ownerId, platform, templateId, n),
+                ownerId,
+                platform,
+                templateId,
+                createdAt: at,
+              });
+              added++;
+              break;
+            } catch (err) {
+              if (!isDuplicateKeyError(err)) throw err;
+            }
+          }
           await Preference.deleteOne({ _id: `${ownerId}|${platform}|${templateId}` });
-          added++;
         } else {
           await Preference.updateOne(
             { _id: `${ownerId}|${platform}|${templateId}` },
             { $set: { ownerId, result, at } },
             { upsert: true },
           );
-          // A banned template can never be sent again: its credits are worthless.
-          if (result === 'ban') await Credit.deleteMany(idRange(`${ownerId}|${platform}|${templateId}`));
+          // A banned template can never be sent again: its unspent credits are used up.
+          if (result === 'ban')
+            await walk(ownerId, platform, templateId, async (id) => {
+              await insertUse({ _id: id, deliveryKey: 'ban', ownerId, at });
+              return false;
+            });
         }
       }
       return added;
     },
 
-    /** Unspent credits per template, for the app to decide whether to prompt again. */
-    async balance(ownerId: string): Promise<{ platform: string; templateId: string; credits: number }[]> {
-      const credits = await Credit.find(idRange(ownerId)).lean<CreditDoc[]>();
-      const counts = new Map<string, { platform: string; templateId: string; credits: number }>();
-      for (const c of credits) {
-        if (await Use.exists({ _id: c._id })) continue; // spent, not yet tidied away
-        const key = `${c.platform}|${c.templateId}`;
-        const row = counts.get(key) ?? { platform: c.platform, templateId: c.templateId, credits: 0 };
-        row.credits++;
-        counts.set(key, row);
+    /** Unspent credits of these templates, for the app to decide whether to prompt again. */
+    async balance(
+      ownerId: string,
+      templates: { platform: SubscriptionPlatform; templateIds: Iterable<string> }[],
+    ): Promise<{ platform: string; templateId: string; credits: number }[]> {
+      const rows: { platform: string; templateId: string; credits: number }[] = [];
+      for (const { platform, templateIds } of templates) {
+        for (const templateId of new Set(templateIds)) {
+          let credits = 0;
+          await walk(ownerId, platform, templateId, async (id) => {
+            if (!(await Use.exists({ _id: id }))) credits++;
+            return false;
+          });
+          if (credits) rows.push({ platform, templateId, credits });
+        }
       }
-      return [...counts.values()].sort((a, b) => (a.platform + a.templateId).localeCompare(b.platform + b.templateId));
+      return rows.sort((a, b) => (a.platform + a.templateId).localeCompare(b.platform + b.templateId));
     },
 
     /**
@@ -146,42 +192,19 @@ export function createSubscriptionsStore(deps: { connection: Connection; crypto:
     ): Promise<TakenCredit | null> {
       const toUser = await recipient(ownerId, platform);
       if (!toUser) return null;
-      const spent = await Use.findById(deliveryMark(deliveryKey)).lean<UseDoc>();
-      if (spent?.creditId) {
-        const credit = await Credit.findById(spent.creditId).lean<CreditDoc>();
-        // After tidying only the id is left: it names its platform and template.
-        if (
-          credit
-            ? credit.platform === platform && credit.templateId === templateId
-            : spent.creditId.startsWith(`${ownerId}|${platform}|${templateId}|`)
-        )
-          return { creditId: spent.creditId, platform, toUser };
-      }
-      const candidates = await Credit.find(idRange(`${ownerId}|${platform}|${templateId}`))
-        .sort({ _id: 1 })
-        .limit(20)
-        .lean<CreditDoc[]>();
-      for (const credit of candidates) {
-        try {
-          await Use.create({ _id: credit._id, deliveryKey, ownerId, at: now() });
-        } catch (err) {
-          if (!isDuplicateKeyError(err)) throw err;
-          continue; // spent by another delivery: try the next one
-        }
-        // Which credit this delivery holds, for its retries (a crash just before this loses one credit, never sends twice).
-        await Use.create({ _id: deliveryMark(deliveryKey), deliveryKey, ownerId, at: now(), creditId: credit._id }).catch(
-          (err: unknown) => {
-            if (!isDuplicateKeyError(err)) throw err;
-          },
-        );
-        return { creditId: credit._id, platform, toUser };
-      }
-      return null;
-    },
-
-    /** Removes spent credits (the use markers stay: they are what makes spending exactly-once). */
-    async tidy(creditId: string): Promise<void> {
-      await Credit.deleteOne({ _id: creditId });
+      const held = await Use.findById(deliveryMark(deliveryKey)).lean<UseDoc>();
+      if (held?.creditId?.startsWith(`${ownerId}|${platform}|${templateId}|`))
+        return { creditId: held.creditId, platform, toUser };
+      let taken: string | null = null;
+      await walk(ownerId, platform, templateId, async (id) => {
+        if (!(await insertUse({ _id: id, deliveryKey, ownerId, at: now() }))) return false; // spent: the next one
+        taken = id;
+        return true;
+      });
+      if (!taken) return null;
+      // Which credit this delivery holds, for its retries (a crash just before this loses one credit, never sends twice).
+      await insertUse({ _id: deliveryMark(deliveryKey), deliveryKey, ownerId, at: now(), creditId: taken });
+      return { creditId: taken, platform, toUser };
     },
 
     recipient,
