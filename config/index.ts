@@ -182,6 +182,50 @@ export const ConfigSchema = z.object({
     .describe('how often the sweeper runs its full scans (archive, due-queue repair); 0 = every sweep'),
   RELAY_ENABLED: bool.default(true).describe('run the outbox relay worker in this process'),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500).describe('outbox relay poll interval'),
+  RELAY_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(600)
+    .default(30)
+    .describe("how long a relay holds one application's outbox; a relay that died is taken over after this"),
+  RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4).describe('applications one relay delivers at once'),
+  NOTICE_COMBINE_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3600)
+    .default(120)
+    .describe('item changes of one application within this many seconds go out as one combined notice (0 = never combine)'),
+  SMS_QUIET_HOURS: z
+    .string()
+    .regex(/^(([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d|off)$/, 'must be HH:MM-HH:MM (China time) or off')
+    .default('21:00-08:00')
+    .describe('notice SMS wait until the end of these hours, China time (verification codes do not wait); off = none'),
+  SMS_CAP_PER_HOUR: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(5)
+    .describe('SMS one phone number may receive per hour (China-time clock hours), across all BFF processes'),
+  SMS_CAP_PER_DAY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe('SMS one phone number may receive per China-time day, across all BFF processes'),
+  SMS_REQUIRE_CONFIRMED_PHONE: bool
+    .default(true)
+    .describe(
+      'notice SMS go only to phones the parent confirmed with a code (POST /api/v1/applications/:id/phone-confirmations); false only for tests of other features',
+    ),
+  DEV_PUSH_WITHOUT_SUBSCRIPTION: bool
+    .default(false)
+    .describe(
+      'outside production only: the dev push reaches every parent without a subscription credit (the test default of suites about other features)',
+    ),
   RATING_CASE_DAY_UNIT: z
     .enum(['calendar', 'working'])
     .default('calendar')

@@ -17,10 +17,20 @@ import { healthRouter } from './components/health';
 import {
   createNotifier,
   createOutboxRelay,
+  createPhoneConfirmations,
   devInboxRouter,
   notificationsRouter,
   outboxAdminRouter,
+  parseQuietHours,
+  phoneConfirmationsRouter,
+  smsLimits,
 } from './components/notifications';
+import {
+  createSubscriptionsStore,
+  knownTemplateIds,
+  pushTemplateIdsFromConfig,
+  subscriptionsRouter,
+} from './components/subscriptions';
 import { docsRouter, OPERATION_LIST, openApiRouter } from './components/openapi';
 import {
   adminRatingsRouter,
@@ -56,6 +66,7 @@ import { mountRouters } from './libraries/router';
 import { corsFor, isAnswerWideHeader, originsFrom, securityHeaders } from './libraries/security';
 import { createIdempotencyStore } from './libraries/idempotency';
 import type { Logger } from './libraries/logger';
+import type { SubscriptionPlatform } from '@birth/shared';
 import type { WriterHooks } from './libraries/versioned';
 import {
   calendarOverridesFromConfig,
@@ -163,23 +174,57 @@ export function createComponents(deps: ServerDeps) {
     deliverArchived: (entry, application) => notifier(entry, application),
   });
   const sms = smsChannelFromConfig(config);
+  const smsChannel =
+    deps.sms !== undefined
+      ? deps.sms
+      : sms === 'dev'
+        ? createDevSms({ connection, now, signName: config.SMS_SIGN_NAME ?? DEV_SMS_SIGN_NAME })
+        : (sms?.provider ?? null);
+  // SMS fitted to one segment for the configured vendor (or the dev inbox).
+  const devFormats = channelFormatsFromConfig(config);
+  const smsFormat = devFormats.sms;
+  // Push per platform from PUSH_TEMPLATES; without it (development) the dev push shows every notice.
+  const platformFormats = config.PUSH_TEMPLATES
+    ? { wechat: channelFormatsFromConfig(config, 'wechat'), alipay: channelFormatsFromConfig(config, 'alipay') }
+    : null;
+  const pushFormatFor = (platform?: SubscriptionPlatform) =>
+    platform && platformFormats ? platformFormats[platform] : devFormats;
+  // Channel policy (README "Notices"): push on a subscription credit, else SMS to a confirmed phone, by day, capped.
+  const pushTemplateIds = pushTemplateIdsFromConfig(config);
+  const subscriptions = createSubscriptionsStore({ connection, crypto, now });
+  const limits = smsLimits(config.SMS_CAP_PER_HOUR, config.SMS_CAP_PER_DAY);
+  // Per-recipient SMS caps, counted in the database so they hold across BFF processes (keys: blind indexes).
+  const smsQuota = createQuota({ connection, collection: 'sms_quota', now });
+  const phones = createPhoneConfirmations({ connection, crypto, sms: smsChannel, smsFormat, quota: smsQuota, limits, now });
+  const devPushToAll = !production && config.DEV_PUSH_WITHOUT_SUBSCRIPTION;
   const notifier = createNotifier({
     connection,
     crypto,
     now,
     push: deps.push !== undefined ? deps.push : production ? null : createDevPush({ connection, now }),
-    sms:
-      deps.sms !== undefined
-        ? deps.sms
-        : sms === 'dev'
-          ? createDevSms({ connection, now, signName: config.SMS_SIGN_NAME ?? DEV_SMS_SIGN_NAME })
-          : (sms?.provider ?? null),
-    // SMS fitted to one segment for the configured vendor (or the dev inbox); push as the dev push shows it.
-    formats: channelFormatsFromConfig(config),
+    sms: smsChannel,
+    subscriptions: devPushToAll ? null : subscriptions,
+    // Push per platform from PUSH_TEMPLATES (the dev push shows title and body); SMS fitted to one segment.
+    formats: { push: (n) => pushFormatFor(n.platform).push(n), sms: smsFormat },
+    policy: {
+      quietHours: parseQuietHours(config.SMS_QUIET_HOURS),
+      quota: smsQuota,
+      smsLimits: limits,
+      phones: config.SMS_REQUIRE_CONFIRMED_PHONE ? phones : null,
+    },
   });
   // A rating reminder whose stage was rated meanwhile is dropped at delivery.
   const deliver = skipAnsweredReminders(notifier, ratingsRepo, ratings.stageRatingId);
-  const relay = createOutboxRelay({ connection, applications: applicationsRepo, deliver, now, logger: deps.logger });
+  const relay = createOutboxRelay({
+    connection,
+    applications: applicationsRepo,
+    deliver,
+    now,
+    logger: deps.logger,
+    leaseMs: config.RELAY_LEASE_SECONDS * 1000,
+    concurrency: config.RELAY_CONCURRENCY,
+    combineWindowMs: config.NOTICE_COMBINE_WINDOW_SECONDS * 1000,
+  });
   return {
     now,
     guide,
@@ -197,6 +242,10 @@ export function createComponents(deps: ServerDeps) {
     sweeper,
     deliver,
     relay,
+    subscriptions,
+    pushTemplateIds,
+    phones,
+    smsQuota,
   };
 }
 
@@ -293,6 +342,23 @@ export function buildRouters(deps: ServerDeps, c: Components): Router[] {
     taskAttachmentsRouter(c.attachments, c.signer),
     adminRouter(c.tasks, c.signer),
     notificationsRouter({ connection, signer: c.signer }),
+    subscriptionsRouter({
+      connection,
+      signer: c.signer,
+      crypto: c.crypto,
+      store: c.subscriptions,
+      identity: deps.identity ?? identityProvidersFromConfig(config),
+      templateIds: (platform) => knownTemplateIds(c.pushTemplateIds, platform),
+      devIdentity: config.NODE_ENV !== 'production',
+      parentLimit,
+    }),
+    phoneConfirmationsRouter({
+      signer: c.signer,
+      crypto: c.crypto,
+      applications: c.applicationsRepo,
+      phones: c.phones,
+      parentLimit,
+    }),
     outboxAdminRouter({ connection, signer: c.signer }),
     ...(config.NODE_ENV !== 'production' ? [devInboxRouter({ connection }), docsRouter()] : []),
   ];

@@ -52,6 +52,7 @@ async function main() {
       (r) => (r.drafts || r.idempotencyKeys || r.changes || r.archived || r.remarked) && logger.info(r, 'swept'),
       (err: Error) => logger.warn({ err: { message: err.message } }, 'sweep failed'),
     );
+    components.smsQuota.sweep().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'SMS quota sweep failed'));
   }, config.SWEEPER_INTERVAL_SECONDS * 1000);
 
   // 好差评 upkeep: finishes rating effects and case notices a crashed writer left, prunes case claims.

@@ -19,3 +19,4 @@ export * from './AttachmentView';
 export * from './TaskView';
 export * from './RatingView';
 export * from './NotificationView';
+export * from './Subscription';

@@ -21,6 +21,8 @@ describe('SMS through a real vendor adapter', () => {
       SMS_SIGN_NAME: '浙里办出生一件事',
       SMS_TEMPLATES: JSON.stringify({ application_submitted: 'SMS_700001', item_rejected: 'SMS_700002' }),
       RELAY_ENABLED: 'false',
+      // No subscription credits: every notice worth an SMS goes by SMS.
+      DEV_PUSH_WITHOUT_SUBSCRIPTION: 'false',
     });
   });
   afterAll(async () => {

@@ -76,14 +76,14 @@ async function acceptBirthCertificate(applicationId: string, token: string) {
 }
 
 describe('outbox relay', () => {
-  test('When an application is submitted, then one relay round sends the submission notice once: a notification, a dev push and a dev SMS with a masked phone', async () => {
+  test('When an application is submitted and the parent cannot be pushed to, then one relay round sends the submission notice once: a notification and a dev SMS with a masked phone', async () => {
     await drain();
     const id = await submitApplication();
     const before = await application(id);
     const entry = before.outbox.find((e) => e.template === 'application_submitted')!;
     expect(entry.state).toBe('pending');
 
-    const result = await relay().runOnce();
+    const result = await relay({ deliver: devNotifier({ push: null }) }).runOnce();
     expect(result).toEqual({ delivered: 1, retried: 0, dead: 0 });
 
     const after = await application(id);
@@ -96,7 +96,7 @@ describe('outbox relay', () => {
     expect(notification!.body).toContain('共 5 个事项');
 
     const inbox = await devInbox(entry.id);
-    expect(inbox.map((m) => m.channel).sort()).toEqual(['push', 'sms']);
+    expect(inbox.map((m) => m.channel).sort()).toEqual(['sms']);
     const sms = inbox.find((m) => m.channel === 'sms')!;
     // The newborn registers with the father in the fixture: his phone, masked.
     expect(sms.recipient).toBe('139****5432');
@@ -106,7 +106,7 @@ describe('outbox relay', () => {
 
     expect(await relay().runOnce()).toEqual({ delivered: 0, retried: 0, dead: 0 });
     expect(await collection('notifications').countDocuments({ _id: entry.id as never })).toBe(1);
-    expect(await devInbox(entry.id)).toHaveLength(2);
+    expect(await devInbox(entry.id)).toHaveLength(1);
   });
 
   test('When two relays run at once over several applications, then every notice is delivered exactly once', async () => {
@@ -126,7 +126,8 @@ describe('outbox relay', () => {
       expect(doc.outbox.map((e) => e.state)).toEqual(['done']);
       expect(doc.outbox[0].attempts).toBe(1);
       expect(await collection('notifications').countDocuments({ applicationId: id })).toBe(1);
-      expect(await devInbox(doc.outbox[0].id)).toHaveLength(2);
+      // Pushed (the dev push reaches every parent here), so no SMS as well.
+      expect((await devInbox(doc.outbox[0].id)).map((m) => m.channel)).toEqual(['push']);
     }
   });
 
@@ -239,7 +240,40 @@ describe('outbox relay', () => {
     expect((await devInbox(entry.id)).map((m) => m.channel)).toEqual(['sms']);
   });
 
-  test('When one channel fails, then the entry is retried and the other channel is not sent again', async () => {
+  test('When the push platform fails for a while, then the entry is retried, pushed once, and no SMS goes meanwhile', async () => {
+    await drain();
+    const id = await submitApplication();
+    const { connection } = server;
+    let pushCalls = 0;
+    const devPush = createDevPush({ connection });
+    const flakyPush = {
+      send: async (msg: Parameters<typeof devPush.send>[0]) => {
+        pushCalls += 1;
+        if (pushCalls === 1)
+          throw new ProviderError({ provider: 'wechat', kind: 'unavailable', providerCode: '-1', retryable: true });
+        return devPush.send(msg);
+      },
+    };
+    let smsCalls = 0;
+    const devSms = createDevSms({ connection });
+    const countingSms = { send: async (msg: Parameters<typeof devSms.send>[0]) => ((smsCalls += 1), devSms.send(msg)) };
+    let clock = Date.now() + 1000;
+    const r = relay({
+      deliver: devNotifier({ push: flakyPush, sms: countingSms }),
+      now: () => new Date(clock),
+      baseBackoffMs: 1000,
+    });
+
+    expect(await r.runOnce()).toEqual({ delivered: 0, retried: 1, dead: 0 });
+    const entry = (await application(id)).outbox[0];
+    expect(entry.lastError).toBe('wechat: unavailable (-1)');
+    clock = entry.nextAt.getTime();
+    expect(await r.runOnce()).toEqual({ delivered: 1, retried: 0, dead: 0 });
+    expect({ pushCalls, smsCalls }).toEqual({ pushCalls: 2, smsCalls: 0 });
+    expect((await devInbox(entry.id)).map((m) => m.channel)).toEqual(['push']);
+  });
+
+  test('When the SMS vendor fails for a while, then the SMS is retried and sent once', async () => {
     await drain();
     const id = await submitApplication();
     let smsCalls = 0;
@@ -253,23 +287,15 @@ describe('outbox relay', () => {
         return devSms.send(msg);
       },
     };
-    let pushCalls = 0;
-    const devPush = createDevPush({ connection });
-    const countingPush = { send: async (msg: Parameters<typeof devPush.send>[0]) => ((pushCalls += 1), devPush.send(msg)) };
     let clock = Date.now() + 1000;
-    const r = relay({
-      deliver: devNotifier({ push: countingPush, sms: flakySms }),
-      now: () => new Date(clock),
-      baseBackoffMs: 1000,
-    });
-
+    const r = relay({ deliver: devNotifier({ push: null, sms: flakySms }), now: () => new Date(clock), baseBackoffMs: 1000 });
     expect(await r.runOnce()).toEqual({ delivered: 0, retried: 1, dead: 0 });
     const entry = (await application(id)).outbox[0];
     expect(entry.lastError).toBe('aliyun-sms: unavailable (HTTP_503)');
     clock = entry.nextAt.getTime();
     expect(await r.runOnce()).toEqual({ delivered: 1, retried: 0, dead: 0 });
-    expect({ pushCalls, smsCalls }).toEqual({ pushCalls: 1, smsCalls: 2 });
-    expect(await devInbox(entry.id)).toHaveLength(2);
+    expect(smsCalls).toBe(2);
+    expect((await devInbox(entry.id)).map((m) => m.channel)).toEqual(['sms']);
   });
 
   test('When a relay dies after delivering but before recording, then the next relay takes over its lease and sends nothing twice', async () => {
@@ -286,21 +312,21 @@ describe('outbox relay', () => {
       sms: { send: async (m) => ((sends += 1), devSms.send(m)) },
     });
 
-    // The dead relay: it delivered, then stopped, leaving its (now expired) lease behind.
+    // The dead relay: it delivered (by push), then stopped, leaving its (now expired) lease behind.
     await deliver(entry, doc);
-    expect(sends).toBe(2);
+    expect(sends).toBe(1);
     await collection('outbox_leases').insertOne({ _id: id as never, owner: 'crashed-relay', until: new Date(Date.now() - 1000) });
 
     // Delivering the same entry again is recognised by its key.
     await deliver(entry, doc);
-    expect(sends).toBe(2);
+    expect(sends).toBe(1);
 
     const [ra, rb] = await Promise.all([relay({ deliver }).runOnce(), relay({ deliver }).runOnce()]);
     expect(ra.delivered + rb.delivered).toBe(1);
-    expect(sends).toBe(2);
+    expect(sends).toBe(1);
     expect((await application(id)).outbox[0]).toMatchObject({ state: 'done', attempts: 1 });
     expect(await collection('notifications').countDocuments({ applicationId: id })).toBe(1);
-    expect(await devInbox(entry.id)).toHaveLength(2);
+    expect(await devInbox(entry.id)).toHaveLength(1);
     // The lease was released and the takeover marker removed.
     expect(await collection('outbox_leases').countDocuments({ _id: id as never })).toBe(0);
     expect(await collection('outbox_lease_takeovers').countDocuments({})).toBe(0);

@@ -53,6 +53,12 @@ export async function startTestServer(
     RATE_LIMIT_PARENT_PER_MINUTE: '100000',
     // Suites about other features submit without ID photos; the photo suites turn this back on.
     SUBMIT_REQUIRES_ID_MATERIALS: 'false',
+    // Suites about other features see each notice at once and by dev push; the notice suites turn the
+    // channel policy (subscriptions, confirmed phones, quiet hours, combining) back on.
+    DEV_PUSH_WITHOUT_SUBSCRIPTION: 'true',
+    SMS_REQUIRE_CONFIRMED_PHONE: 'false',
+    SMS_QUIET_HOURS: 'off',
+    NOTICE_COMBINE_WINDOW_SECONDS: '0',
     ...env,
   });
   const logger = createLogger({ level: config.LOG_LEVEL, destination });

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { getGuide, postSubscriptions } from '../services/api';
+import { miniProgramCode } from '../services/session';
 import { askSubscriptions, subscribePlatform } from '../services/subscribe';
 import { AppButton } from './AppButton';
 
@@ -48,7 +49,11 @@ export function useSubscribePrompt(enabled: boolean): SubscribePromptControl {
     setState('asking');
     // The platform call happens synchronously inside this tap; only the report waits.
     const body = await askSubscriptions(platform, templates);
-    if (body) await postSubscriptions(body).catch(() => undefined);
+    // Reported with a fresh login code (the account the messages go to); a failure leaves SMS as the channel.
+    if (body)
+      await miniProgramCode()
+        .then((code) => postSubscriptions({ ...body, code }))
+        .catch(() => undefined);
     setState(body?.results.some((r) => r.result === 'accept') ? 'done' : 'declined');
   }, [platform, templates]);
 

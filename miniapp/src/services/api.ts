@@ -1,4 +1,3 @@
-import type { SubscriptionBody } from './subscribe';
 import type {
   ApplicationList,
   ApplicationSummary,
@@ -12,6 +11,7 @@ import type {
   RatingCreated,
   RatingInput,
   RatingsView,
+  SubscriptionInput,
   TokenResponse,
 } from '@birth/shared';
 import { request } from './http';
@@ -172,7 +172,10 @@ export async function postRating(applicationId: string, input: RatingInput, idem
   return data;
 }
 
-/** Records what the parent answered to a subscribe-message prompt, per template. */
-export async function postSubscriptions(input: SubscriptionBody): Promise<void> {
+/**
+ * Records what the parent answered to a subscribe-message prompt, per template, with a fresh login code by
+ * which the BFF learns (and checks) the platform account that the messages go to.
+ */
+export async function postSubscriptions(input: SubscriptionInput): Promise<void> {
   await request<unknown>({ method: 'POST', path: '/subscriptions', body: input });
 }

@@ -69,7 +69,8 @@ export function h5Ticket(): string | undefined {
 
 const LOGIN_FAILED = '登录没有成功，请关闭后重新进入';
 
-async function miniProgramCode(): Promise<string> {
+/** A fresh one-time platform code (WeChat `wx.login`, Alipay `my.getAuthCode`): for login and for subscriptions. */
+export async function miniProgramCode(): Promise<string> {
   try {
     // On Alipay, Taro maps login() to my.getAuthCode({ scopes: 'auth_base' }) and its authCode to `code`.
     const { code } = await Taro.login();

@@ -1,15 +1,14 @@
 import Taro from '@tarojs/taro';
+import type { SubscriptionInput, SubscriptionPlatform, SubscriptionResult } from '@birth/shared';
 
 // Subscribe messages: the platform's prompt, and what the parent answered, as the BFF records it
-// (`POST /api/v1/subscriptions`, body shape from shared/src/Subscription.ts on the notify-policy branch).
+// (`POST /api/v1/subscriptions`, `SubscriptionInput` in shared/src/Subscription.ts, sent with a fresh login code).
 
-export type SubscribePlatform = 'wechat' | 'alipay';
-export type SubscribeResult = 'accept' | 'reject' | 'ban';
+export type SubscribePlatform = SubscriptionPlatform;
+export type SubscribeResult = SubscriptionResult;
 
-export interface SubscriptionBody {
-  platform: SubscribePlatform;
-  results: { templateId: string; result: SubscribeResult }[];
-}
+/** What the prompt answered, as the BFF records it; the login code is added when it is sent. */
+export type SubscriptionBody = Omit<SubscriptionInput, 'code'>;
 
 /** WeChat shows at most 3 templates per prompt; Alipay's entityIds take 3 too. */
 export const MAX_TEMPLATES_PER_PROMPT = 3;

@@ -30,7 +30,7 @@ export function fillSms(text: string, vars: Record<string, string>): string {
 export const smsSignature = (signName: string) => `【${signName}】`;
 
 /** Variables that may be replaced by a shorter stand-in when the text would need a second segment. */
-const SHORTER: Record<string, string> = { place: '见我的申请', dept: '办理部门', carrier: '快递' };
+const SHORTER: Record<string, string> = { place: '见我的申请', dept: '办理部门', carrier: '快递', items: '多个事项' };
 
 /**
  * A place as an SMS can carry it: the name without what is in brackets (the full name and the address

@@ -14,7 +14,8 @@ export type NotificationDoc = {
   /** Which channels have been handled, so a redelivery after a crash does not send again. */
   channels: Partial<Record<'push' | 'sms', { state: ChannelState; at: Date }>>;
 };
-export type ChannelState = 'sent' | 'skipped' | 'refused';
+/** `unconfirmed`: the phone is not confirmed as the parent's own; `failed`: a permanent push failure. */
+export type ChannelState = 'sent' | 'skipped' | 'refused' | 'failed' | 'unconfirmed';
 
 export const notificationSchema = new Schema<NotificationDoc>(
   {

@@ -307,7 +307,53 @@ const DEFINITIONS: Record<string, NoticeDefinition> = {
     },
     push: (p) => ({ item: APP, status: '核实结果', tip: '评价申诉成立，不计入统计', time: p.at }),
   },
+  // Several item changes within the combining window as one notice (notification.combine.ts builds the
+  // entry and the inbox text; `members` is its JSON list). The SMS names the items, or says "多个事项".
+  item_updates: {
+    inbox: (p) => ({
+      title: `${APP}有 ${combinedNames(p).length || '多'} 个事项更新`,
+      body: '详情请打开“我的申请”查看。',
+    }),
+    sms: {
+      default: {
+        text: '{items}有新进展，详情请在“我的申请”查看。',
+        vars: (p) => ({ items: combinedNames(p).join('、') || '多个事项' }),
+      },
+    },
+    push: (p) => ({
+      item: combinedNames(p)[0] ? `${combinedNames(p)[0]}等` : APP,
+      status: '有新进展',
+      tip: '详情请在我的申请查看',
+      time: p.at,
+    }),
+  },
+  // The one-time code that confirms a phone typed into the form before it gets notices (phone-confirmations.ts).
+  phone_confirmation: {
+    inbox: () => ({ title: '手机号验证码', body: '验证码已通过短信发送，10 分钟内有效。' }),
+    sms: {
+      default: {
+        text: '验证码{code}，用于确认接收出生一件事办理通知，{minutes}分钟内有效，请勿告诉他人。',
+        vars: (p) => ({ code: p.code ?? '', minutes: p.minutes || '10' }),
+      },
+    },
+    push: () => ({ item: APP, status: '验证码', tip: '请查看短信验证码' }),
+  },
 };
+
+/** The item names of a combined notice's members, in order, each once. */
+function combinedNames(p: Params): string[] {
+  let members: Array<{ itemKey?: string; params?: Params }> = [];
+  try {
+    const parsed = JSON.parse(p.members ?? '[]') as unknown;
+    if (Array.isArray(parsed)) members = parsed as typeof members;
+  } catch {
+    // not a combined notice's params: no names
+  }
+  const names = members.map(
+    (m) => m.params?.itemName || (m.itemKey && isItemKey(m.itemKey) ? ITEM_CATALOGUE[m.itemKey].name : ''),
+  );
+  return [...new Set(names.filter(Boolean))];
+}
 
 /** "2026-03-01" or an ISO instant → "2026年3月1日" (China time). */
 export function chineseDate(isoDateOrInstant: string): string {

@@ -2,9 +2,15 @@ import { apiRouter } from '../../libraries/router';
 import { route } from '../../libraries/operation';
 import { OPERATIONS } from '../openapi/operations';
 import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Connection } from 'mongoose';
+import type { PhoneConfirmationInput } from '@birth/shared';
 import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
+import type { FieldCrypto } from '../../libraries/crypto';
+import { AppError, notFound } from '../../libraries/errors';
+import type { ApplicationsRepository } from '../applications/applications.repository';
+import { guardianPhone } from './notifications.notifier';
+import type { PhoneConfirmations } from './phone-confirmations';
 import type { DevInboxDoc } from '../../providers/dev';
 import { createNotificationsService, type NotificationsService } from './notifications.service';
 
@@ -33,6 +39,47 @@ export function outboxAdminRouter(deps: NotificationsRouterDeps): Router {
   route(router, OPERATIONS.listOutbox, async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = await service.listOutbox(typeof ctx.query.state === 'string' ? ctx.query.state : undefined);
+  });
+  return router;
+}
+
+/**
+ * `POST /api/v1/applications/:id/phone-confirmations`: sends a 6-digit code to the phone that notices of this
+ * application go to (under the SMS caps); `POST …/phone-confirmations/confirm` checks it. Until then that
+ * phone gets no SMS: notices go by push and to the in-app inbox only.
+ */
+export function phoneConfirmationsRouter(deps: {
+  signer: TokenSigner;
+  crypto: FieldCrypto;
+  applications: Pick<ApplicationsRepository, 'findOwned'>;
+  phones: PhoneConfirmations;
+  parentLimit: Middleware;
+}): Router {
+  const router = apiRouter('/api/v1/applications/:id/phone-confirmations');
+  router.use(requireRole(deps.signer, 'parent'), deps.parentLimit);
+
+  async function phoneOf(ctx: Context): Promise<{ ownerId: string; phone: string }> {
+    const ownerId = (ctx.state.principal as Principal).sub;
+    const application = await deps.applications.findOwned(ctx.params.id, ownerId);
+    if (!application) throw notFound('该申请');
+    const phone = guardianPhone(application, deps.crypto);
+    if (!phone) throw new AppError('UNPROCESSABLE', '申请中没有填写手机号码，请先填写后再验证');
+    return { ownerId, phone };
+  }
+
+  route(router, OPERATIONS.requestPhoneConfirmation, async (ctx: Context) => {
+    const { ownerId, phone } = await phoneOf(ctx);
+    const result = await deps.phones.request(ownerId, ctx.params.id, phone);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = result.confirmed ? 200 : 201;
+    ctx.body = result;
+  });
+
+  route(router, OPERATIONS.confirmPhone, async (ctx: Context) => {
+    const input = (ctx.request as unknown as { body: PhoneConfirmationInput }).body;
+    const { ownerId, phone } = await phoneOf(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await deps.phones.confirm(ownerId, phone, input.code);
   });
   return router;
 }

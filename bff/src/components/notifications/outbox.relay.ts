@@ -6,6 +6,8 @@ import { isProviderError } from '../../providers/provider-error';
 import type { ApplicationsRepository } from '../applications/applications.repository';
 import type { ApplicationDoc, OutboxEntry } from '../applications/application.model';
 import type { Deliver } from './notifications.notifier';
+import { COMBINABLE, combinedEntry } from './notification.combine';
+import { isDeferred } from './notification.policy';
 import { createLeases, type Lease } from './outbox.lease';
 
 export type OutboxRelayDeps = {
@@ -30,12 +32,18 @@ export type OutboxRelayDeps = {
   concurrency?: number;
   random?: () => number;
   logger?: Logger;
+  /**
+   * Item changes (accepted, completed, shipped, delivered) of one application created within this many ms
+   * of the first go out as one combined notice, sent when the window closes (default 0: each on its own).
+   */
+  combineWindowMs?: number;
 };
 
 export type RelayResult = { delivered: number; retried: number; dead: number };
 
 type Outcome =
-  { index: number; id: string; ok: true } | { index: number; id: string; ok: false; error: string; permanent: boolean };
+  | { index: number; id: string; ok: true }
+  | { index: number; id: string; ok: false; error: string; permanent: boolean; deferUntil?: Date };
 
 const MAX_ERROR_LENGTH = 200;
 
@@ -76,6 +84,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
   const maxBackoffMs = deps.maxBackoffMs ?? 3_600_000;
   const batchSize = deps.batchSize ?? 50;
   const concurrency = Math.max(1, deps.concurrency ?? 4);
+  const combineWindowMs = Math.max(0, deps.combineWindowMs ?? 0);
   const workerId = deps.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   // The same change log as the applications repository: claims on `<id>:<version>` are shared with it.
   const leases = createLeases({ connection: deps.connection, owner: workerId, leaseMs, now });
@@ -86,19 +95,66 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
     return Math.ceil(delay / 2 + random() * (delay / 2));
   }
 
+  /** Delivers one entry (or one combined group) and turns the result into an outcome per member. */
+  async function attempt(members: { index: number; entry: OutboxEntry }[], entry: OutboxEntry, doc: ApplicationDoc) {
+    try {
+      await deps.deliver(entry, doc);
+      return members.map(({ index, entry: e }): Outcome => ({ index, id: e.id, ok: true }));
+    } catch (err) {
+      const deferUntil = isDeferred(err) ? err.until : undefined;
+      const error = isDeferred(err) ? err.reason : describeError(err);
+      return members.map(({ index, entry: e }): Outcome => ({
+        index,
+        id: e.id,
+        ok: false,
+        error,
+        permanent: !deferUntil && isPermanent(err),
+        ...(deferUntil ? { deferUntil } : {}),
+      }));
+    }
+  }
+
   async function deliverDue(doc: ApplicationDoc, lease: Lease): Promise<Outcome[]> {
     const at = now().getTime();
     const outcomes: Outcome[] = [];
+    const handled = new Set<number>();
+    const created = (e: OutboxEntry) => new Date(e.createdAt).getTime();
     for (let index = 0; index < doc.outbox.length; index++) {
       const entry = doc.outbox[index];
-      if (entry.state !== 'pending' || new Date(entry.nextAt).getTime() > at) continue;
+      if (handled.has(index) || entry.state !== 'pending' || new Date(entry.nextAt).getTime() > at) continue;
       if (!leases.holds(lease)) break; // the rest waits for the next round, under a fresh lease
-      try {
-        await deps.deliver(entry, doc);
-        outcomes.push({ index, id: entry.id, ok: true });
-      } catch (err) {
-        outcomes.push({ index, id: entry.id, ok: false, error: describeError(err), permanent: isPermanent(err) });
+      if (!combineWindowMs || !COMBINABLE.has(entry.template)) {
+        outcomes.push(...(await attempt([{ index, entry }], entry, doc)));
+        continue;
       }
+      // The group: this change and every pending one of its kind created within the window after it.
+      const closes = created(entry) + combineWindowMs;
+      const members = doc.outbox
+        .map((e, i) => ({ index: i, entry: e }))
+        .filter(
+          ({ index: i, entry: e }) =>
+            !handled.has(i) &&
+            e.state === 'pending' &&
+            COMBINABLE.has(e.template) &&
+            created(e) >= created(entry) &&
+            created(e) < closes,
+        );
+      for (const m of members) handled.add(m.index);
+      if (at < closes) {
+        const deferUntil = new Date(closes);
+        for (const m of members)
+          if (new Date(m.entry.nextAt).getTime() !== closes)
+            outcomes.push({
+              index: m.index,
+              id: m.entry.id,
+              ok: false,
+              error: 'waiting to combine item changes',
+              permanent: false,
+              deferUntil,
+            });
+        continue;
+      }
+      outcomes.push(...(await attempt(members, members.length === 1 ? entry : combinedEntry(members.map((m) => m.entry)), doc)));
     }
     return outcomes;
   }
@@ -118,6 +174,13 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
         if (!entry || entry.state !== 'pending') continue; // another relay recorded it after a takeover
         const attempts = (entry.attempts ?? 0) + 1;
         const path = `outbox.${index}`;
+        if (!outcome.ok && outcome.deferUntil) {
+          // Waiting is not failing: no attempt is counted, and the reason shows in the operators' list.
+          Object.assign(entry, { nextAt: outcome.deferUntil, lastError: outcome.error });
+          set[`${path}.nextAt`] = outcome.deferUntil;
+          set[`${path}.lastError`] = outcome.error;
+          continue;
+        }
         set[`${path}.attempts`] = attempts;
         if (outcome.ok) {
           Object.assign(entry, { state: 'done', doneAt: at });
