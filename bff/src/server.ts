@@ -195,7 +195,17 @@ export function createComponents(deps: ServerDeps) {
   const limits = smsLimits(config.SMS_CAP_PER_HOUR, config.SMS_CAP_PER_DAY);
   // Per-recipient SMS caps, counted in the database so they hold across BFF processes (keys: blind indexes).
   const smsQuota = createQuota({ connection, collection: 'sms_quota', now });
-  const phones = createPhoneConfirmations({ connection, crypto, sms: smsChannel, smsFormat, quota: smsQuota, limits, now });
+  const phones = createPhoneConfirmations({
+    connection,
+    crypto,
+    sms: smsChannel,
+    smsFormat,
+    quota: smsQuota,
+    limits,
+    now,
+    // The number 浙里办 verified at login is the parent's own: it needs no code.
+    verifiedPhone: (ownerId) => auth.verifiedPhone(ownerId),
+  });
   const devPushToAll = !production && config.DEV_PUSH_WITHOUT_SUBSCRIPTION;
   const notifier = createNotifier({
     connection,

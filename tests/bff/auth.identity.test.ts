@@ -113,6 +113,30 @@ describe('POST /api/v1/applications/:id/verified-identity', () => {
     expect(again.body.data.mother).toEqual({ name: NAME, phone: maskPhone(PHONE), ethnicity: '汉族' });
   });
 
+  test('when notices go to the phone 浙里办 verified, then it counts as confirmed without a code; another typed-in number needs one', async () => {
+    const login = await zhelibanLogin({ userId: 'zlb-user-0011', userName: NAME, phone: PHONE });
+    const token = login.body.accessToken as string;
+    const { id, etag } = await draft(token);
+    const filled = await fill(token, id, etag, ['mother']);
+    expect(filled.status).toBe(200);
+    const confirmations = `/api/v1/applications/${id}/phone-confirmations`;
+    const own = await api(server.url, 'POST', confirmations, { token });
+    expect({ status: own.status, body: own.body }).toEqual({ status: 200, body: { sentTo: maskPhone(PHONE), confirmed: true } });
+    const other = '13957004321';
+    const changed = await api(server.url, 'PATCH', `/api/v1/applications/${id}`, {
+      token,
+      headers: { 'if-match': filled.headers.get('etag')! },
+      body: { mother: { phone: other } },
+    });
+    expect(changed.status).toBe(200);
+    const typed = await api(server.url, 'POST', confirmations, { token });
+    expect({ status: typed.status, sentTo: typed.body.sentTo, confirmed: typed.body.confirmed }).toEqual({
+      status: 201,
+      sentTo: maskPhone(other),
+      confirmed: false,
+    });
+  });
+
   test('when the draft changed elsewhere, then the fill is 409 and nothing is written; without If-Match it is 428', async () => {
     const token = (await zhelibanLogin({ userId: 'zlb-user-0011', userName: NAME, phone: PHONE })).body.accessToken;
     const { id, etag } = await draft(token);

@@ -57,6 +57,19 @@ function paramSets(template: string): Array<Record<string, string>> {
         { ...base, via: 'mail' },
         { ...base, via: 'pickup' },
       ];
+    case 'item_updates': {
+      // A combined notice (notification.combine.ts): two items, and all five at once.
+      const member = (template: string, itemKey: string) => ({ template, itemKey, params: {} });
+      return [
+        {
+          ...base,
+          members: JSON.stringify([member('item_completed', 'birth_certificate'), member('item_accepted', 'hukou_registration')]),
+        },
+        { ...base, members: JSON.stringify(ITEM_KEYS.map((k) => member('item_completed', k))) },
+      ];
+    }
+    case 'phone_confirmation':
+      return [{ ...base, code: '042817', minutes: '10' }];
     case 'medical_insurance_payment':
       return [{ ...base, amount: '400', deadline: '2026-05-30' }, { ...base, amount: '1380.50', deadline: '2026-12-31' }, base];
     case 'rating_invitation':

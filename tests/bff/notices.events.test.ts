@@ -16,6 +16,12 @@ beforeAll(async () => {
     SMS_SIGN_NAME: '浙江政务服务网',
     MEDICAL_INSURANCE_FEE: '400',
     MEDICAL_INSURANCE_PAY_WITHIN_DAYS: '90',
+    // No subscription credits: the channel policy sends SMS (push would take their place otherwise).
+    DEV_PUSH_WITHOUT_SUBSCRIPTION: 'false',
+    // Every item of one application finishing within a minute is more SMS than the per-phone hourly cap lets
+    // through at once (the rest would wait for the next hour): the caps have their own tests.
+    SMS_CAP_PER_HOUR: '50',
+    SMS_CAP_PER_DAY: '100',
   });
 });
 afterAll(() => server.close());

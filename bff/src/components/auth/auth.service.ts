@@ -193,6 +193,12 @@ export function createAuthService(deps: AuthServiceDeps) {
      * The draft changes that write the parent's verified identity into the given parts of the form: a
      * parent's name and phone, or a mailed document's recipient and phone. Throws when none is on file.
      */
+    /** The phone the identity provider verified at this parent's last login (浙里办), in clear, or undefined. */
+    async verifiedPhone(parentId: string): Promise<string | undefined> {
+      const stored = (await repo.findParent(parentId))?.identity;
+      return stored?.phone ? deps.crypto.open(stored.phone, PHONE_CONTEXT) : undefined;
+    },
+
     async identityPatch(parentId: string, into: readonly IdentityFillTarget[]): Promise<Record<string, unknown>> {
       const stored = (await repo.findParent(parentId))?.identity;
       const name = stored?.name ? deps.crypto.open(stored.name, NAME_CONTEXT) : undefined;

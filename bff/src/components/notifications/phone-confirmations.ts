@@ -74,6 +74,11 @@ export type PhoneConfirmationsDeps = {
   now?: () => Date;
   codeTtlMs?: number;
   maxAttempts?: number;
+  /**
+   * The phone the identity provider verified for this parent at login (浙里办 real-name SSO), if any: that
+   * number is the parent's own and needs no code.
+   */
+  verifiedPhone?: (ownerId: string) => Promise<string | undefined>;
 };
 
 export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
@@ -86,8 +91,12 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
   /** A keyed hash of the code, salted per code: the code itself is never stored. */
   const hash = (salt: string, code: string) => deps.crypto.blindIndex(code, `phone-code:${salt}`);
 
+  const digits = (phone: string) => phone.replace(/^\+?86/, '');
+
   async function isConfirmed(ownerId: string, phone: string): Promise<boolean> {
-    return !!(await Confirmed.exists({ _id: `${ownerId}|${recipientKey(deps.crypto, phone)}` }));
+    if (await Confirmed.exists({ _id: `${ownerId}|${recipientKey(deps.crypto, phone)}` })) return true;
+    const verified = await deps.verifiedPhone?.(ownerId);
+    return !!verified && digits(verified) === digits(phone);
   }
 
   return {
