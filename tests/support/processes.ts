@@ -62,6 +62,11 @@ export function bffEnvironment(uri: string, dbName: string, port: number, extra:
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
     RATE_LIMIT_PARENT_PER_MINUTE: '100000',
     RELAY_INTERVAL_MS: '200',
+    // As the in-process test server: notices one by one, at any hour (combining and quiet hours have their tests).
+    NOTICE_COMBINE_WINDOW_SECONDS: '0',
+    SMS_QUIET_HOURS: 'off',
+    DEV_PUSH_WITHOUT_SUBSCRIPTION: 'true',
+    SMS_REQUIRE_CONFIRMED_PHONE: 'false',
     ...extra,
   };
 }

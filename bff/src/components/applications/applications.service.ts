@@ -405,7 +405,16 @@ export function createApplicationsService(deps: ApplicationsDeps) {
               status: deriveApplicationStatus({ ...d.items, [itemKey]: { ...item, state: to } } as never),
               updatedAt: now,
             },
-            $push: { timeline: { at: now, itemKey, event: 'resubmit', actor: 'parent', state: to, note: parsed.data.note } },
+            $push: {
+              timeline: {
+                at: now,
+                itemKey,
+                event: 'resubmit',
+                actor: 'parent',
+                state: to,
+                ...(parsed.data.note ? { note: parsed.data.note } : {}),
+              },
+            },
           },
           queues: [item.department],
           result: { needs: undefined as string | undefined },
@@ -463,8 +472,10 @@ export function createApplicationsService(deps: ApplicationsDeps) {
         needsCorrection: items
           .filter((i) => i.state === 'rejected')
           .map((i) => ({ key: i.key, name: i.name, reasons: i.rejection?.reasons ?? [] })),
-        timeline: doc.timeline.map((t) => ({
+        // Entries stored before resubmits left out an absent note carry `note: null`: answered without it.
+        timeline: doc.timeline.map(({ note, ...t }) => ({
           ...t,
+          ...(note ? { note } : {}),
           at: t.at.toISOString(),
           itemName: t.itemKey ? ITEM_CATALOGUE[t.itemKey].name : undefined,
         })),

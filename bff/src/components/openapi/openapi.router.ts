@@ -37,9 +37,22 @@ const PAGE = `<!doctype html>
 const INIT = `Redoc.init('/api/v1/openapi.json', { hideDownloadButton: false, expandResponses: '200,201,202' }, document.getElementById('redoc'));
 `;
 
-/** Redoc's standalone bundle from its npm package (a development dependency: only read when the page is asked for). */
+/**
+ * Redoc's standalone bundle from its npm package (a development dependency: only read when the page is asked
+ * for). Its sidebar footer shows Redocly's logo from their CDN: served here as an empty inline image instead, so
+ * the page loads nothing from outside (the CSP would block it anyway, as a violation).
+ */
 async function viewerBundle(): Promise<Buffer> {
-  return readFile(path.join(path.dirname(require.resolve('redoc/package.json')), 'bundles', 'redoc.standalone.js'));
+  const bundle = await readFile(
+    path.join(path.dirname(require.resolve('redoc/package.json')), 'bundles', 'redoc.standalone.js'),
+    'utf8',
+  );
+  return Buffer.from(
+    bundle.replace(
+      'https://cdn.redoc.ly/redoc/logo-mini.svg',
+      "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E",
+    ),
+  );
 }
 
 // Redoc sets inline styles (styled-components) and runs its search in a blob: worker; scripts are same-origin files only.
