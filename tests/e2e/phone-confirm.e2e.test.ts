@@ -71,6 +71,15 @@ describe('接收短信提醒: confirming the notice phone with an SMS code in th
     expect(await axeViolations(page)).toEqual([]);
     await screenshotWholePage(page, 'phone-confirm-code.png');
 
+    // Elder mode: the digits grow with the rest of the page.
+    const digitSize = () => input.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const before = await digitSize();
+    await current(page).getByRole('switch').click();
+    await current(page).locator('.app-page.elder-mode').waitFor();
+    expect(await digitSize()).toBeGreaterThan(before);
+    await screenshotWholePage(page, 'phone-confirm-code-elder.png');
+    expect(await axeViolations(page)).toEqual([]);
+
     await confirmButton(page).click();
     const done = current(page).locator('.phone-confirm-done');
     await done.getByText('已验证，办理进度将通过短信通知您').waitFor();
@@ -117,6 +126,28 @@ describe('接收短信提醒: confirming the notice phone with an SMS code in th
     await input.fill(await codeSentTo(phone));
     await confirmButton(page).click();
     await current(page).getByText('已验证，办理进度将通过短信通知您').waitFor();
+    await page.close();
+  });
+
+  test('when the phone has had its SMS for the hour, then 发送验证码 shows the BFF’s message and the button stays', async () => {
+    const { page, token, id, card } = await submittedWithPhone();
+    // Use up the phone's SMS caps through the API (each answer a fresh code) until the BFF refuses.
+    let refused: { status: number; headers: Headers; body: { detail: string } } | undefined;
+    for (let n = 0; n < 20 && !refused; n++) {
+      const res = await api(app.server.url, 'POST', confirmations(id), { token });
+      if (res.status === 429) refused = res;
+      else expect(res.status).toBe(201);
+    }
+    expect(refused?.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(refused?.body.detail).toMatch(/^该手机号接收的短信已达上限/);
+
+    await sendButton(page).click();
+    const alert = card.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toBe(refused?.body.detail);
+    expect(await sendButton(page).isVisible()).toBe(true);
+    expect(await card.getByLabel('短信验证码').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });
 
