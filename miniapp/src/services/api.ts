@@ -7,6 +7,8 @@ import type {
   LoginInput,
   Notice,
   NoticeList,
+  PhoneConfirmationInput,
+  PhoneConfirmationView,
   Progress,
   RatingCreated,
   RatingInput,
@@ -178,4 +180,27 @@ export async function postRating(applicationId: string, input: RatingInput, idem
  */
 export async function postSubscriptions(input: SubscriptionInput): Promise<void> {
   await request<unknown>({ method: 'POST', path: '/subscriptions', body: input });
+}
+
+/**
+ * Sends a 6-digit code by SMS to the phone this application's notices go to (201, `confirmed: false`), or
+ * answers `confirmed: true` (200) when that phone needs no code: confirmed before, or verified at login.
+ */
+export async function requestPhoneConfirmation(applicationId: string): Promise<PhoneConfirmationView> {
+  const { data } = await request<PhoneConfirmationView>({
+    method: 'POST',
+    path: `/applications/${segment(applicationId)}/phone-confirmations`,
+  });
+  return data;
+}
+
+/** Checks the code the parent typed; a wrong or expired one is a 400 with what to do. */
+export async function confirmPhone(applicationId: string, code: string): Promise<PhoneConfirmationView> {
+  const body: PhoneConfirmationInput = { code };
+  const { data } = await request<PhoneConfirmationView>({
+    method: 'POST',
+    path: `/applications/${segment(applicationId)}/phone-confirmations/confirm`,
+    body,
+  });
+  return data;
 }

@@ -7,6 +7,7 @@ import { Heading } from '../../components/Heading';
 import { ErrorCard, LoadingCard } from '../../components/LoadState';
 import { Page } from '../../components/Page';
 import { PageHeader } from '../../components/PageHeader';
+import { PhoneConfirm } from '../../components/PhoneConfirm';
 import { SubscribePrompt, useSubscribePrompt, type SubscribePromptControl } from '../../components/SubscribePrompt';
 import { ItemCard, itemAnchor } from '../../components/progress/ItemCard';
 import { KeyValue } from '../../components/progress/KeyValue';
@@ -162,6 +163,11 @@ export default function ProgressPage() {
 
           {params.submitted || params.resubmitted ? (
             <SubmittedNote resubmitted={params.resubmitted} subscribe={subscribe} />
+          ) : null}
+
+          {/* Notice SMS go only to a confirmed phone: offered while the application still has news to come. */}
+          {progress.data.status === 'in_progress' || progress.data.status === 'needs_correction' ? (
+            <PhoneConfirm applicationId={id} />
           ) : null}
 
           {progress.data.needsCorrection.length > 0 ? <CorrectionAlert needs={progress.data.needsCorrection} /> : null}
