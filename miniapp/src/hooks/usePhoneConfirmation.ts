@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { confirmPhone, requestPhoneConfirmation } from '../services/api';
+import { confirmPhone, getPhoneConfirmation, requestPhoneConfirmation } from '../services/api';
 import { ApiError } from '../services/http';
 import { CODE_LENGTH, RESEND_SECONDS, codeDigits, secondsUntil } from '../utils/phone-confirm';
 
@@ -50,11 +50,12 @@ const message = (error: unknown) => (error instanceof ApiError ? error.message :
 
 /**
  * The phone that this application's notices go to, confirmed with a one-time SMS code (the BFF sends notice
- * SMS only to confirmed phones). There is no read-only status call, so "confirmed" is learnt from the
- * answers and remembered on this device; a phone the BFF already trusts answers 已验证 on the first tap.
+ * SMS only to confirmed phones). The page asks the BFF first (which phone, and whether it is confirmed — on
+ * another device, or verified by 浙里办 at login); what this device saw confirmed is remembered, so the card
+ * does not flash while that answer comes.
  */
 export function usePhoneConfirmation(applicationId: string): PhoneConfirmation {
-  const [hidden] = useState(() => !!applicationId && !!remembered()[applicationId]);
+  const [hidden, setHidden] = useState(() => !!applicationId && !!remembered()[applicationId]);
   const [phase, setPhase] = useState<PhoneConfirmPhase>('idle');
   const [sentTo, setSentTo] = useState<string | undefined>(undefined);
   const [expiresAt, setExpiresAt] = useState<string | undefined>(undefined);
@@ -63,6 +64,25 @@ export function usePhoneConfirmation(applicationId: string): PhoneConfirmation {
   const [resendAt, setResendAt] = useState(0);
   const [now, setNow] = useState(() => Date.now());
   const busy = useRef(false);
+
+  // Which phone, and whether it is confirmed already: the masked number shows before any tap.
+  useEffect(() => {
+    if (!applicationId || hidden) return undefined;
+    let live = true;
+    getPhoneConfirmation(applicationId).then(
+      (answer) => {
+        if (!live) return;
+        if (answer.confirmed) {
+          remember(applicationId, answer.sentTo);
+          setHidden(true);
+        } else setSentTo((shown) => shown ?? answer.sentTo);
+      },
+      () => undefined, // unknown: the card stays, and 发送验证码 asks again
+    );
+    return () => {
+      live = false;
+    };
+  }, [applicationId, hidden]);
 
   const resendIn = secondsUntil(resendAt, now);
   const counting = resendIn > 0;

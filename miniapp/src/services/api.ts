@@ -186,6 +186,12 @@ export async function postSubscriptions(input: SubscriptionInput): Promise<void>
  * Sends a 6-digit code by SMS to the phone this application's notices go to (201, `confirmed: false`), or
  * answers `confirmed: true` (200) when that phone needs no code: confirmed before, or verified at login.
  */
+/** Whether the phone this application's notices go to is confirmed, masked; sends nothing. */
+export async function getPhoneConfirmation(applicationId: string): Promise<PhoneConfirmationView> {
+  const { data } = await request<PhoneConfirmationView>({ path: `/applications/${segment(applicationId)}/phone-confirmations` });
+  return data;
+}
+
 export async function requestPhoneConfirmation(applicationId: string): Promise<PhoneConfirmationView> {
   const { data } = await request<PhoneConfirmationView>({
     method: 'POST',

@@ -4,7 +4,7 @@ import { OPERATIONS } from '../openapi/operations';
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { Connection } from 'mongoose';
-import type { PhoneConfirmationInput } from '@birth/shared';
+import { maskPhone, type PhoneConfirmationInput } from '@birth/shared';
 import { requireRole, type Principal, type TokenSigner } from '../../libraries/auth';
 import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound } from '../../libraries/errors';
@@ -66,6 +66,12 @@ export function phoneConfirmationsRouter(deps: {
     if (!phone) throw new AppError('UNPROCESSABLE', '申请中没有填写手机号码，请先填写后再验证');
     return { ownerId, phone };
   }
+
+  route(router, OPERATIONS.getPhoneConfirmation, async (ctx: Context) => {
+    const { ownerId, phone } = await phoneOf(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { sentTo: maskPhone(phone), confirmed: await deps.phones.isConfirmed(ownerId, phone) };
+  });
 
   route(router, OPERATIONS.requestPhoneConfirmation, async (ctx: Context) => {
     const { ownerId, phone } = await phoneOf(ctx);

@@ -438,6 +438,16 @@ export const OPERATIONS = {
     limited: true,
     responses: { 200: SubscriptionsView.meta({ id: 'SubscriptionsView' }) },
   }),
+  getPhoneConfirmation: defineOperation({
+    method: 'get',
+    path: '/api/v1/applications/{id}/phone-confirmations',
+    summary: "Whether the phone this application's notices go to is confirmed (masked); sends nothing",
+    auth: 'parent',
+    limited: true,
+    request: { params: ids('id') },
+    responses: { 200: PhoneConfirmationView },
+    errors: [404, 422],
+  }),
   requestPhoneConfirmation: defineOperation({
     method: 'post',
     path: '/api/v1/applications/{id}/phone-confirmations',
