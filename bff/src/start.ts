@@ -1,6 +1,7 @@
 // Process entry: config → database connection → HTTP → workers; graceful shutdown on SIGTERM/SIGINT.
 import http from 'node:http';
 import { ConfigError, loadConfig, type Config } from '../../config';
+import { answerMalformedRequests } from './libraries/http';
 import { createLogger, flushLogger } from './libraries/logger';
 import { createConnection } from './libraries/mongo';
 import { createComponents, createServer } from './server';
@@ -23,6 +24,7 @@ async function main() {
   const components = createComponents({ config, logger, connection });
   const app = createServer({ config, logger, connection }, components);
   const server = http.createServer(app.callback());
+  answerMalformedRequests(server);
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
 
   await new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import type { Connection } from 'mongoose';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../bff/src/libraries/logger';
+import { answerMalformedRequests } from '../../bff/src/libraries/http';
 import { createConnection } from '../../bff/src/libraries/mongo';
 import { createComponents, createServer, type Components, type ServerDeps } from '../../bff/src/server';
 import { checkResponse } from './contract';
@@ -66,6 +67,7 @@ export async function startTestServer(
   const components = createComponents({ config, logger, connection, ...deps });
   const app = createServer({ config, logger, connection, ...deps }, components);
   const server = http.createServer(app.callback());
+  answerMalformedRequests(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Context, Middleware, Next } from 'koa';
 import type { ZodType } from 'zod';
 import { formatZodIssues } from '@birth/shared';
@@ -180,4 +182,52 @@ export function requireJson(ctx: Context): unknown {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请以 JSON 格式提交（Content-Type: application/json）');
   }
   return (ctx.request as unknown as { body?: unknown }).body;
+}
+
+const RAW_PROBLEMS: Record<number, { code: string; title: string; detail: string }> = {
+  400: { code: 'BAD_REQUEST', title: ERROR_TITLES.BAD_REQUEST.title, detail: '请求格式不正确，无法识别。请更新应用后重试。' },
+  408: { code: 'REQUEST_TIMEOUT', title: '请求超时', detail: '请求发送得太慢，连接已关闭。请检查网络后重试。' },
+  417: { code: 'EXPECTATION_FAILED', title: '不支持的请求', detail: '不支持请求中的 Expect 要求，请去掉后重试。' },
+  431: { code: 'HEADERS_TOO_LARGE', title: '请求头过大', detail: '请求头过大，请清理浏览器缓存或重新登录后重试。' },
+};
+
+function rawProblem(status: number): string {
+  const p = RAW_PROBLEMS[status] ?? RAW_PROBLEMS[400]!;
+  return JSON.stringify({
+    type: `https://birth.zjzwfw.example/problems/${p.code.toLowerCase().replace(/_/g, '-')}`,
+    title: p.title,
+    status,
+    code: p.code,
+    detail: p.detail,
+  });
+}
+
+/**
+ * What Node's HTTP parser refuses before Koa sees it (a method it does not know such as `FOO`, a malformed
+ * request line or header, headers over the limit, a request sent too slowly) and an `Expect` other than
+ * 100-continue: answered in the API's problem format instead of Node's bare 400 / 417 / 431.
+ */
+export function answerMalformedRequests(server: HttpServer): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const body = rawProblem(status);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+  server.on('checkExpectation', (_req, res: ServerResponse) => {
+    const body = rawProblem(417);
+    res.writeHead(417, {
+      'Content-Type': 'application/problem+json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+      Connection: 'close',
+    });
+    res.end(body);
+  });
 }
