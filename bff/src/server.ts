@@ -74,6 +74,7 @@ import {
   DEV_SMS_SIGN_NAME,
   identityProvidersFromConfig,
   noticeSettingsFromConfig,
+  pushProvidersFromConfig,
   smsChannelFromConfig,
 } from './providers/from-config';
 import { createDevPush, createDevSms } from './providers/dev';
@@ -212,6 +213,9 @@ export function createComponents(deps: ServerDeps) {
     crypto,
     now,
     push: deps.push !== undefined ? deps.push : production ? null : createDevPush({ connection, now }),
+    // The real subscribe-message senders where configured (WeChat with the token shared by all processes,
+    // Alipay through alipay-sdk); a platform without one uses \`push\` (the dev push outside production).
+    pushByPlatform: deps.push !== undefined ? undefined : pushProvidersFromConfig(config, { connection, crypto }),
     sms: smsChannel,
     subscriptions: devPushToAll ? null : subscriptions,
     // Push per platform from PUSH_TEMPLATES (the dev push shows title and body); SMS fitted to one segment.

@@ -233,6 +233,19 @@ describe('channel policy', () => {
     expect(balance.body.subscriptions.filter((s: { templateId: string }) => s.templateId === 'T-item_accepted')).toEqual([]);
   }, 120_000);
 
+  test("When the BFF's own relay delivers, then the push goes through the configured WeChat adapter with the keywords of PUSH_TEMPLATES", async () => {
+    const { openid, token, id } = await wechatParent();
+    await subscribe(token, openid, [{ templateId: 'T-item_accepted', result: 'accept' }]);
+    await drain(server.components.relay);
+    await itemEvent(id, 'birth_certificate', { type: 'accept' });
+    clock += 121_000; // the combining window has closed
+    await drain(server.components.relay);
+
+    const pushed = pushesTo(openid, 'item_accepted');
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0].data).toMatchObject({ thing1: { value: '出生医学证明' }, phrase2: { value: '已受理' } });
+  }, 120_000);
+
   test('When the parent holds no credit, then a rejection goes by SMS to the confirmed phone, once, and to the inbox', async () => {
     const { openid, token, id, input } = await wechatParent();
     await confirmPhone(token, id, input.father.phone);
