@@ -163,8 +163,9 @@ export const ownerSlotSchema = new Schema<OwnerSlotDoc>(
 );
 
 /**
- * An application that may have outbox entries due (the relay's queue). Written before the change that
- * adds entries; removed by the relay only after it finds nothing pending and the mark is old enough.
+ * An application that may have outbox entries due (the relay's queue), keyed `d:<dueAt ISO>|<appId>` so a
+ * relay round is one `_id` range up to now. Written before the change that adds entries (and again after
+ * it); removed by the relay only after it finds nothing pending and the mark is old enough.
  */
 export type OutboxDueDoc = { _id: string; dueAt: Date; markedAt: Date };
 export const outboxDueSchema = new Schema<OutboxDueDoc>(
@@ -173,7 +174,8 @@ export const outboxDueSchema = new Schema<OutboxDueDoc>(
 );
 
 /**
- * One submitted application in one department's work queue (a collection per department), from submission
+ * One submitted application in one department's work queue (a collection per department), keyed
+ * `q:<submittedAt ISO>|<appId>` (the order the queue page promises, read as `_id` ranges), from submission
  * until every item of that department is finished; removed by the reader that finds it finished.
  */
 export type TaskQueueDoc = { _id: string; submittedAt: Date; markedAt: Date };
