@@ -66,13 +66,11 @@ afterAll(async () => {
 });
 
 describe('security headers', () => {
-  test('when any answer is sent (page, API, error), then it carries the CSP, HSTS and the other helmet headers', async () => {
+  test('when a page or file is sent (found or not), then it carries the app’s CSP, HSTS and the other helmet headers', async () => {
     const hash = `'sha256-${createHash('sha256').update(INLINE_SCRIPT).digest('base64')}'`;
     for (const [p, status] of [
       ['/', 200],
-      ['/healthz', 200],
-      ['/api/v1/guide', 200],
-      ['/api/v1/applications', 401],
+      ['/some/deep/link', 200],
       ['/nope.js', 404],
     ] as const) {
       const r = await raw(server.url, 'GET', p);
@@ -105,10 +103,29 @@ describe('security headers', () => {
     }
   });
 
+  test('when the API answers (data, errors included), then it carries a CSP that loads and frames nothing, HSTS, nosniff, CORP and no referrer', async () => {
+    for (const [p, status] of [
+      ['/healthz', 200],
+      ['/api/v1/guide', 200],
+      ['/api/v1/applications', 401],
+      ['/api/v1/nope', 401], // deny by default: unknown API paths need a token too
+    ] as const) {
+      const r = await raw(server.url, 'GET', p);
+      expect([p, r.status]).toEqual([p, status]);
+      expect(r.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(r.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['referrer-policy']).toBe('no-referrer');
+      expect(r.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(r.headers['x-powered-by']).toBeUndefined();
+      expect(r.headers['x-request-id']).toMatch(/^[A-Za-z0-9._-]{8,64}$/);
+    }
+  });
+
   test('when FRAME_ANCESTORS and HSTS_MAX_AGE_SECONDS are set, then the headers follow them', async () => {
     const other = await startTestServer({ FRAME_ANCESTORS: 'none', HSTS_MAX_AGE_SECONDS: '0' });
     try {
-      const r = await raw(other.url, 'GET', '/healthz');
+      const r = await raw(other.url, 'GET', '/');
       expect(r.headers['content-security-policy']).toContain("frame-ancestors 'self';");
       expect(r.headers['strict-transport-security']).toBeUndefined();
     } finally {
@@ -116,7 +133,7 @@ describe('security headers', () => {
     }
     const custom = await startTestServer({ FRAME_ANCESTORS: 'https://portal.zjzwfw.gov.cn,https://*.zj.gov.cn' });
     try {
-      const r = await raw(custom.url, 'GET', '/healthz');
+      const r = await raw(custom.url, 'GET', '/');
       expect(r.headers['content-security-policy']).toContain(
         "frame-ancestors 'self' https://portal.zjzwfw.gov.cn https://*.zj.gov.cn",
       );

@@ -154,7 +154,7 @@ describe('request timeouts', () => {
       expect(r.headers['retry-after']).toBe('5');
       expect(r.headers['cache-control']).toBe('no-store');
       expect(r.headers.etag).toBeUndefined();
-      expect(r.headers['content-security-policy']).toContain("default-src 'self'"); // what every answer carries
+      expect(r.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'"); // what every API answer carries
       expect(Number(r.headers['content-length'])).toBe(Buffer.byteLength(r.text));
       expect(JSON.parse(r.text)).toMatchObject({
         status: 503,

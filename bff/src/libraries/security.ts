@@ -72,8 +72,21 @@ export function securityHeaders(options: {
     crossOriginResourcePolicy: { policy: 'same-origin' },
     crossOriginOpenerPolicy: { policy: 'same-origin' },
   });
+  // API answers are data, never documents: a policy that lets them load and frame nothing, plus what guards
+  // data (nosniff, HSTS, CORP, no referrer). The document-only headers (COOP, Origin-Agent-Cluster, DNS
+  // prefetch, download options, X-XSS-Protection) have no effect on a JSON answer; OWASP's REST guidance
+  // asks for this set. An HTML page under /api/ (the development docs page) sets its own policy.
+  const api: [string, string][] = [
+    ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
+    ...headers.filter(([name]) =>
+      ['strict-transport-security', 'x-content-type-options', 'referrer-policy', 'cross-origin-resource-policy'].includes(
+        name.toLowerCase(),
+      ),
+    ),
+  ];
   return (ctx, next) => {
-    for (const [name, value] of headers) ctx.res.setHeader(name, value);
+    const set = ctx.path.startsWith('/api/') || ctx.path === '/healthz' || ctx.path === '/readyz' ? api : headers;
+    for (const [name, value] of set) ctx.res.setHeader(name, value);
     return next();
   };
 }
