@@ -83,7 +83,16 @@ export async function startTestServer(
       await connection.close();
       // Every test file that starts a server checks its whole log: no ID number or phone, ever.
       const leaks = findPersonalData(logs.join(''));
-      if (leaks.length) throw new Error(`personal data in the BFF log: ${leaks.length} value(s), e.g. ${leaks[0].slice(0, 3)}…`);
+      if (leaks.length) {
+        // Say where, without repeating the value: the line it is in, with every digit run masked.
+        const line =
+          logs
+            .join('')
+            .split('\n')
+            .find((l) => l.includes(leaks[0]!)) ?? '';
+        const where = line.replace(/\d{4,}/g, (d) => `<${d.length} digits>`).slice(0, 400);
+        throw new Error(`personal data in the BFF log: ${leaks.length} value(s), e.g. ${leaks[0]!.slice(0, 3)}… in: ${where}`);
+      }
     },
   };
 }

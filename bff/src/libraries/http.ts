@@ -43,7 +43,10 @@ export function requestContext(logger: Logger): Middleware {
       const route =
         (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? '(no route)' : '(static)');
       // Only these fixed fields: this line is written without redaction (see requestLineLogger).
-      lines.info({ requestId, method: ctx.method, route, status: ctx.status, ms: performance.now() - started }, 'request');
+      // Milliseconds to 0.1: a raw float's eleven-digit tails (`0.13712345678`) read as phone numbers to a
+      // log scanner, and say nothing more.
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      lines.info({ requestId, method: ctx.method, route, status: ctx.status, ms }, 'request');
     }
   };
 }
