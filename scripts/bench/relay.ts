@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../config';
 import type { ApplicationDoc } from '../../bff/src/components/applications/application.model';
+import { outboxDueKey } from '../../bff/src/components/applications/applications.repository';
 import { createLogger } from '../../bff/src/libraries/logger';
 import { createConnection } from '../../bff/src/libraries/mongo';
 import { createComponents, createServer } from '../../bff/src/server';
@@ -105,7 +106,8 @@ async function round(uri: string, dbName: string, workers: number, wx: Fakes['wx
         outbox: [{ ...entry, id: `${appId}:submitted`, nextAt: due }],
         outboxDue: due,
       });
-      marks.push({ _id: appId, dueAt: due, markedAt: due });
+      // The due-queue mark as the write path makes it (`d:<dueAt>|<id>`, read by the relay as an `_id` range).
+      marks.push({ _id: outboxDueKey(due, appId), dueAt: due, markedAt: due });
       if (i % 2) {
         recipients.push({
           _id: `${ownerId}|wechat`,
