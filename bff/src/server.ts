@@ -285,7 +285,8 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
       hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS,
     }),
   );
-  app.use(corsFor(originsFrom(config.CORS_ORIGINS)));
+  const corsOrigins = originsFrom(config.CORS_ORIGINS);
+  if (corsOrigins.length) app.use(corsFor(corsOrigins)); // none configured: no answer varies by Origin
   app.use(
     requestTimeout({
       ms: config.REQUEST_TIMEOUT_MS,

@@ -66,12 +66,12 @@ afterAll(async () => {
 });
 
 describe('security headers', () => {
-  test('when a page or file is sent (found or not), then it carries the app’s CSP, HSTS and the other helmet headers', async () => {
+  test('when a page or file is sent, then it carries the app’s CSP, HSTS and the other helmet headers', async () => {
     const hash = `'sha256-${createHash('sha256').update(INLINE_SCRIPT).digest('base64')}'`;
     for (const [p, status] of [
       ['/', 200],
       ['/some/deep/link', 200],
-      ['/nope.js', 404],
+      ['/js/app.0123abcd.js', 200],
     ] as const) {
       const r = await raw(server.url, 'GET', p);
       expect([p, r.status]).toEqual([p, status]);
@@ -103,12 +103,14 @@ describe('security headers', () => {
     }
   });
 
-  test('when the API answers (data, errors included), then it carries a CSP that loads and frames nothing, HSTS, nosniff, CORP and no referrer', async () => {
+  test('when the answer is data (the API’s JSON, and every problem+json error wherever its path), then it carries a CSP that loads and frames nothing, HSTS, nosniff, CORP and no referrer', async () => {
     for (const [p, status] of [
       ['/healthz', 200],
       ['/api/v1/guide', 200],
       ['/api/v1/applications', 401],
       ['/api/v1/nope', 401], // deny by default: unknown API paths need a token too
+      ['/nope.js', 404], // a missing file: a problem+json answer, not a page
+      ['/healthz/none', 404],
     ] as const) {
       const r = await raw(server.url, 'GET', p);
       expect([p, r.status]).toEqual([p, status]);
@@ -117,13 +119,16 @@ describe('security headers', () => {
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['referrer-policy']).toBe('no-referrer');
       expect(r.headers['cross-origin-resource-policy']).toBe('same-origin');
+      // The document-only headers act on pages alone.
+      expect(r.headers['cross-origin-opener-policy']).toBeUndefined();
+      expect(r.headers['x-xss-protection']).toBeUndefined();
       expect(r.headers['x-powered-by']).toBeUndefined();
       expect(r.headers['x-request-id']).toMatch(/^[A-Za-z0-9._-]{8,64}$/);
     }
   });
 
   test('when FRAME_ANCESTORS and HSTS_MAX_AGE_SECONDS are set, then the headers follow them', async () => {
-    const other = await startTestServer({ FRAME_ANCESTORS: 'none', HSTS_MAX_AGE_SECONDS: '0' });
+    const other = await startTestServer({ STATIC_DIR: build, FRAME_ANCESTORS: 'none', HSTS_MAX_AGE_SECONDS: '0' });
     try {
       const r = await raw(other.url, 'GET', '/');
       expect(r.headers['content-security-policy']).toContain("frame-ancestors 'self';");
@@ -131,7 +136,10 @@ describe('security headers', () => {
     } finally {
       await other.close();
     }
-    const custom = await startTestServer({ FRAME_ANCESTORS: 'https://portal.zjzwfw.gov.cn,https://*.zj.gov.cn' });
+    const custom = await startTestServer({
+      STATIC_DIR: build,
+      FRAME_ANCESTORS: 'https://portal.zjzwfw.gov.cn,https://*.zj.gov.cn',
+    });
     try {
       const r = await raw(custom.url, 'GET', '/');
       expect(r.headers['content-security-policy']).toContain(

@@ -74,6 +74,9 @@ export function requireRole(signer: TokenSigner, ...roles: Role[]): Middleware {
   };
 }
 
+/** A path that normalising would leave as it is: lower-case segments of unreserved characters. */
+const NORMAL_PATH = /^(?:\/[a-z0-9._~-]+)+$/;
+
 /**
  * Deny by default: every path under /api/ needs a valid token unless it is one of `publicPaths`,
  * whatever its letter case, trailing slash, doubled slashes or escapes. It runs before any router, so
@@ -84,15 +87,18 @@ export function authenticateByDefault(signer: TokenSigner, publicPaths: readonly
   const open = new Set(publicPaths.map((p) => p.toLowerCase()));
   return async (ctx, next) => {
     let normalised = ctx.path;
-    try {
-      normalised = decodeURIComponent(normalised);
-    } catch {
-      // an undecodable path matches no route; it is still checked as it is
+    // Most paths are already in normal form (lower case, no escape, no doubled or trailing slash).
+    if (!NORMAL_PATH.test(normalised)) {
+      try {
+        normalised = decodeURIComponent(normalised);
+      } catch {
+        // an undecodable path matches no route; it is still checked as it is
+      }
+      normalised = normalised
+        .toLowerCase()
+        .replace(/\/{2,}/g, '/')
+        .replace(/\/+$/, '');
     }
-    normalised = normalised
-      .toLowerCase()
-      .replace(/\/{2,}/g, '/')
-      .replace(/\/+$/, '');
     if (normalised.startsWith('/api/') && !open.has(normalised)) {
       ctx.state.principal = authenticate(signer, ctx.get('authorization'));
     }

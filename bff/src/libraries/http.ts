@@ -5,7 +5,7 @@ import type { Context, Middleware, Next } from 'koa';
 import type { ZodType } from 'zod';
 import { formatZodIssues } from '@birth/shared';
 import { AppError, ERROR_TITLES, type FieldError } from './errors';
-import { requestLineLogger, type Logger } from './logger';
+import { requestLineWriter, type Logger } from './logger';
 import { isDatabaseUnavailable, isDuplicateKeyError } from './mongo';
 
 export type AppState = { requestId: string; log: Logger };
@@ -29,12 +29,12 @@ class RequestState implements AppState {
 
 /** Gives every request an id (kept from X-Request-Id when sane) and a logger carrying it; logs one line per request. */
 export function requestContext(logger: Logger): Middleware {
-  const lines = requestLineLogger(logger);
+  const writeLine = requestLineWriter(logger);
   return async (ctx: Context, next: Next) => {
-    const given = ctx.get('x-request-id');
-    const requestId = REQUEST_ID.test(given) ? given : randomUUID();
+    const given = ctx.req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     ctx.state = new RequestState(requestId, logger);
-    ctx.set('X-Request-Id', requestId);
+    ctx.res.setHeader('X-Request-Id', requestId);
     const started = performance.now();
     try {
       await next();
@@ -42,11 +42,11 @@ export function requestContext(logger: Logger): Middleware {
       // The route pattern, never the raw path or query: both can carry an ID number, a code or a ticket.
       const route =
         (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? '(no route)' : '(static)');
-      // Only these fixed fields: this line is written without redaction (see requestLineLogger).
+      // Only these fixed fields: this line is written without redaction (see requestLineWriter).
       // Milliseconds to 0.1: a raw float's eleven-digit tails (`0.13712345678`) read as phone numbers to a
       // log scanner, and say nothing more.
       const ms = Math.round((performance.now() - started) * 10) / 10;
-      lines.info({ requestId, method: ctx.method, route, status: ctx.status, ms }, 'request');
+      writeLine(requestId, ctx.method, route, ctx.status, ms);
     }
   };
 }

@@ -80,17 +80,44 @@ export function requestTimeout(options: {
     ctx.res.end(body);
     ctx.state.log.warn({ ms }, 'request timed out');
   };
+  // One timer checks the deadlines of the requests in flight, instead of a timer per request (setting and
+  // clearing one cost ~1.2 µs of a small answer's ~13 in-process). A request is answered between its
+  // deadline and one tick later: a tenth of the shorter timeout, at most a second (30 s → 30–31 s).
+  const tick = Math.max(10, Math.min(1000, Math.floor(Math.min(options.ms, options.uploadMs) / 10)));
+  // Two lists, each in deadline order because all its entries have the same duration: plain and uploads.
+  const lists = [new Set<InFlight>(), new Set<InFlight>()];
+  let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    const now = performance.now();
+    for (const list of lists) {
+      for (const entry of list) {
+        if (entry.deadline > now) break;
+        list.delete(entry);
+        expire(entry.ctx, entry.ms);
+      }
+    }
+    if (lists[0].size === 0 && lists[1].size === 0) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
   return async (ctx, next) => {
-    const ms = options.isUpload(ctx) ? options.uploadMs : options.ms;
-    const timer = setTimeout(expire, ms, ctx, ms);
+    const upload = options.isUpload(ctx);
+    const ms = upload ? options.uploadMs : options.ms;
+    const list = lists[upload ? 1 : 0];
+    const entry: InFlight = { ctx, ms, deadline: performance.now() + ms };
+    list.add(entry);
+    timer ??= setInterval(check, tick).unref();
     try {
       await next();
     } finally {
-      clearTimeout(timer);
+      list.delete(entry);
       if (timedOut.has(ctx)) settleLate(ctx);
     }
   };
 }
+
+type InFlight = { ctx: Context; ms: number; deadline: number };
 
 const timedOut = new WeakSet<Context>();
 

@@ -72,24 +72,39 @@ export function securityHeaders(options: {
     crossOriginResourcePolicy: { policy: 'same-origin' },
     crossOriginOpenerPolicy: { policy: 'same-origin' },
   });
-  // API answers are data, never documents: a policy that lets them load and frame nothing, plus what guards
-  // data (nosniff, HSTS, CORP, no referrer). The document-only headers (COOP, Origin-Agent-Cluster, DNS
-  // prefetch, download options, X-XSS-Protection) have no effect on a JSON answer; OWASP's REST guidance
-  // asks for this set. An HTML page under /api/ (the development docs page) sets its own policy.
+  // Data answers (JSON: the API's answers and every problem+json error, wherever its path) are never
+  // documents: a policy that lets them load and frame nothing, plus what guards data (nosniff, HSTS, CORP,
+  // no referrer), OWASP's REST set. The document-only headers (COOP, Origin-Agent-Cluster, DNS prefetch,
+  // download options, X-XSS-Protection) and the app's policy go on every other answer: the H5 app's pages
+  // and files, images, the development pages. An answer starts as data (a timeout's 503, written early, is
+  // one) and becomes a document once its route has set a body that is not JSON; a policy of its own that
+  // the route set (the docs page, a photo) is kept.
+  const apiCsp = "default-src 'none'; frame-ancestors 'none'";
+  const dataHeaders = new Set([
+    'strict-transport-security',
+    'x-content-type-options',
+    'referrer-policy',
+    'cross-origin-resource-policy',
+  ]);
   const api: [string, string][] = [
-    ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
-    ...headers.filter(([name]) =>
-      ['strict-transport-security', 'x-content-type-options', 'referrer-policy', 'cross-origin-resource-policy'].includes(
-        name.toLowerCase(),
-      ),
-    ),
+    ['Content-Security-Policy', apiCsp],
+    ...headers.filter(([name]) => dataHeaders.has(name.toLowerCase())),
   ];
-  return (ctx, next) => {
-    const set = ctx.path.startsWith('/api/') || ctx.path === '/healthz' || ctx.path === '/readyz' ? api : headers;
-    for (const [name, value] of set) ctx.res.setHeader(name, value);
-    return next();
+  const documentOnly = headers.filter(([name]) => !dataHeaders.has(name.toLowerCase()) && name !== 'Content-Security-Policy');
+  const appCsp = headers.find(([name]) => name === 'Content-Security-Policy')?.[1] ?? apiCsp;
+  return async (ctx, next) => {
+    const res = ctx.res;
+    for (const [name, value] of api) res.setHeader(name, value);
+    await next();
+    if (res.headersSent || ctx.body == null) return; // no body yet: the error handler answers in problem+json
+    const type = res.getHeader('Content-Type');
+    if (typeof type === 'string' && JSON_TYPE.test(type)) return;
+    if (res.getHeader('Content-Security-Policy') === apiCsp) res.setHeader('Content-Security-Policy', appCsp);
+    for (const [name, value] of documentOnly) res.setHeader(name, value);
   };
 }
+
+const JSON_TYPE = /^application\/(?:problem\+)?json\b/i;
 
 /** Every header helmet may set (its defaults set them all). */
 const HELMET_HEADERS = new Set(helmetHeaders({}).map(([name]) => name.toLowerCase()));
@@ -124,7 +139,8 @@ export function originAllowed(origin: string, allowed: readonly string[]): boole
  * headers, so its browser does not let it read our answers. Bearer tokens, not cookies: no credentials.
  */
 export function corsFor(allowed: readonly string[]): Middleware {
-  // No origin configured: no answer differs by Origin, so there is nothing to do (not even Vary: Origin).
+  // No origin configured: no answer differs by Origin, so there is nothing to do (not even Vary: Origin);
+  // the server does not even mount it then.
   if (allowed.length === 0) return (_ctx, next) => next();
   return cors({
     origin: (ctx) => {
