@@ -180,16 +180,14 @@ export function createComponents(deps: ServerDeps) {
       ? deps.sms
       : sms === 'dev'
         ? createDevSms({ connection, now, signName: config.SMS_SIGN_NAME ?? DEV_SMS_SIGN_NAME })
-        : (sms?.provider ?? null);
-  // SMS fitted to one segment for the configured vendor (or the dev inbox).
-  const devFormats = channelFormatsFromConfig(config);
-  const smsFormat = devFormats.sms;
-  // Push per platform from PUSH_TEMPLATES; without it (development) the dev push shows every notice.
-  const platformFormats = config.PUSH_TEMPLATES
-    ? { wechat: channelFormatsFromConfig(config, 'wechat'), alipay: channelFormatsFromConfig(config, 'alipay') }
-    : null;
+        : sms;
+  // What each notice says per channel, from PUSH_TEMPLATES and SMS_TEMPLATES (parsed once): SMS fitted to
+  // one segment for the configured vendor (or the dev inbox); push per platform, and without
+  // PUSH_TEMPLATES (development) the dev push shows every notice.
+  const formats = channelFormatsFromConfig(config);
+  const smsFormat = formats.dev.sms;
   const pushFormatFor = (platform?: SubscriptionPlatform) =>
-    platform && platformFormats ? platformFormats[platform] : devFormats;
+    platform && config.PUSH_TEMPLATES ? formats[platform] : formats.dev;
   // Channel policy (README "Notices"): push on a subscription credit, else SMS to a confirmed phone, by day, capped.
   const pushTemplateIds = pushTemplateIdsFromConfig(config);
   const subscriptions = createSubscriptionsStore({ connection, crypto, now });

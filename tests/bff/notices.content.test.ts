@@ -16,7 +16,7 @@ import {
   SMS_SEGMENT_CHARS,
   shortPlaceName,
   smsFor,
-  wechatData,
+  pushData,
   wechatKeywordType,
   wechatValueProblem,
   type PushTemplate,
@@ -218,7 +218,7 @@ describe('WeChat subscribe-message data', () => {
     const problems: string[] = [];
     const now = new Date('2026-03-02T01:30:00Z');
     for (const c of CASES) {
-      const data = wechatData(c, everyField, now)!;
+      const data = pushData('wechat', c, everyField, now)!;
       for (const [keyword, value] of Object.entries(data)) {
         const problem = wechatValueProblem(wechatKeywordType(keyword), value);
         if (problem) problems.push(`${c.template} ${keyword}=${value}: ${problem}`);

@@ -97,58 +97,49 @@ export function noticeSettingsFromConfig(config: Config): NoticeSettings {
  * title and body for the dev push. A notice whose template has no configured vendor template sends nothing
  * on that channel.
  */
-export function channelFormatsFromConfig(
-  config: Config,
-  platform: 'dev' | 'wechat' | 'alipay' = 'dev',
-): Required<ChannelFormats> {
+export function channelFormatsFromConfig(config: Config): Record<'dev' | 'wechat' | 'alipay', Required<ChannelFormats>> {
   const { templates, problems } = parsePushTemplates(config.PUSH_TEMPLATES);
   if (problems.length) throw new ConfigError(problems.join('; '));
   const vendor = config.SMS_VENDOR === 'aliyun' || config.SMS_VENDOR === 'tencent' ? config.SMS_VENDOR : 'dev';
-  return createChannelFormats({
-    push: platform === 'dev' ? { platform } : { platform, templates: templates[platform] ?? {} },
-    sms: {
-      vendor,
-      signName: config.SMS_SIGN_NAME ?? DEV_SMS_SIGN_NAME,
-      templates: config.SMS_TEMPLATES ? (JSON.parse(config.SMS_TEMPLATES) as Record<string, string>) : undefined,
-    },
-  });
+  const sms = {
+    vendor,
+    signName: config.SMS_SIGN_NAME ?? DEV_SMS_SIGN_NAME,
+    templates: config.SMS_TEMPLATES ? (JSON.parse(config.SMS_TEMPLATES) as Record<string, string>) : undefined,
+  } as const;
+  const forPlatform = (platform: 'dev' | 'wechat' | 'alipay') =>
+    createChannelFormats({
+      push: platform === 'dev' ? { platform } : { platform, templates: templates[platform] ?? {} },
+      sms,
+    });
+  return { dev: forPlatform('dev'), wechat: forPlatform('wechat'), alipay: forPlatform('alipay') };
 }
 
 /**
- * The SMS channel SMS_VENDOR asks for: 'dev' (the dev inbox, outside production), none, or a real vendor
- * with a format that maps each notice to the vendor's approved template (a notice without one sends no SMS).
+ * The SMS channel SMS_VENDOR asks for: 'dev' (the dev inbox, outside production), none, or a real vendor.
+ * What each notice says by SMS (the vendor's approved template, or none) is `channelFormatsFromConfig`'s.
  */
-export function smsChannelFromConfig(
-  config: Config,
-): 'dev' | null | { provider: Pick<SmsProvider, 'send'>; format: NonNullable<ChannelFormats['sms']> } {
+export function smsChannelFromConfig(config: Config): 'dev' | null | Pick<SmsProvider, 'send'> {
   if (config.SMS_VENDOR === 'dev') return config.NODE_ENV === 'production' ? null : 'dev';
   if (config.SMS_VENDOR === 'off') return null;
-  const format = channelFormatsFromConfig(config).sms;
   const timeoutMs = config.PROVIDER_TIMEOUT_MS;
   if (config.SMS_VENDOR === 'aliyun') {
-    return {
-      provider: createAliyunSms({
-        endpoint: config.SMS_ENDPOINT!,
-        accessKeyId: config.SMS_ACCESS_KEY_ID!,
-        accessKeySecret: config.SMS_ACCESS_KEY_SECRET!,
-        signName: config.SMS_SIGN_NAME!,
-        timeoutMs,
-      }),
-      format,
-    };
-  }
-  return {
-    provider: createTencentSms({
+    return createAliyunSms({
       endpoint: config.SMS_ENDPOINT!,
-      secretId: config.SMS_ACCESS_KEY_ID!,
-      secretKey: config.SMS_ACCESS_KEY_SECRET!,
-      sdkAppId: config.SMS_SDK_APP_ID!,
+      accessKeyId: config.SMS_ACCESS_KEY_ID!,
+      accessKeySecret: config.SMS_ACCESS_KEY_SECRET!,
       signName: config.SMS_SIGN_NAME!,
-      region: config.SMS_REGION,
       timeoutMs,
-    }),
-    format,
-  };
+    });
+  }
+  return createTencentSms({
+    endpoint: config.SMS_ENDPOINT!,
+    secretId: config.SMS_ACCESS_KEY_ID!,
+    secretKey: config.SMS_ACCESS_KEY_SECRET!,
+    sdkAppId: config.SMS_SDK_APP_ID!,
+    signName: config.SMS_SIGN_NAME!,
+    region: config.SMS_REGION,
+    timeoutMs,
+  });
 }
 
 /**

@@ -173,8 +173,20 @@ export function fitWechatValue(type: string, field: PushField, value: string | u
   }
 }
 
-/** WeChat subscribe-message data for a notice, from its configured template; null when none is configured. */
-export function wechatData(
+/** One value of an Alipay keyword (keyword1…): no typed rules; times written out, every value within 20 characters. */
+function fitAlipayValue(field: string, value: string | undefined, now: Date): string {
+  if (field === 'time' || field === 'date') return fitWechatValue(field, field, value, now);
+  if (field === 'amount') return value ? `${value}元` : '—';
+  return truncate(value?.trim() || '—', 20);
+}
+
+/**
+ * The `data` of a subscribe message on `platform`: each of the template's keywords with the notice's field it
+ * shows, fitted to the platform's rules (WeChat's typed keywords, Alipay's plain ones). Null when the notice
+ * has no push fields.
+ */
+export function pushData(
+  platform: 'wechat' | 'alipay',
   notice: Pick<Notice, 'template' | 'params' | 'itemKey'>,
   template: PushTemplate,
   now: Date,
@@ -184,27 +196,10 @@ export function wechatData(
   return Object.fromEntries(
     Object.entries(template.fields).map(([keyword, field]) => [
       keyword,
-      fitWechatValue(wechatKeywordType(keyword), field, fields[field], now),
+      platform === 'wechat'
+        ? fitWechatValue(wechatKeywordType(keyword), field, fields[field], now)
+        : fitAlipayValue(field, fields[field], now),
     ]),
-  );
-}
-
-/** Alipay keywords (keyword1…) have no typed rules: times are written out, every value kept within 20 characters. */
-export function alipayData(
-  notice: Pick<Notice, 'template' | 'params' | 'itemKey'>,
-  template: PushTemplate,
-  now: Date,
-): Record<string, string> | null {
-  const fields = noticePushFields(notice.template, notice.params, notice.itemKey);
-  if (!fields) return null;
-  return Object.fromEntries(
-    Object.entries(template.fields).map(([keyword, field]) => {
-      const value = fields[field];
-      if (field === 'time') return [keyword, fitWechatValue('time', field, value, now)];
-      if (field === 'date') return [keyword, fitWechatValue('date', field, value, now)];
-      if (field === 'amount') return [keyword, value ? `${value}元` : '—'];
-      return [keyword, truncate(value?.trim() || '—', 20)];
-    }),
   );
 }
 
@@ -233,7 +228,7 @@ export function createChannelFormats(options: FormatOptions): Required<ChannelFo
         return { templateId: n.template, page: PAGE(n.applicationId), data: { title: n.title, body: n.body } };
       const template = push.templates[n.template];
       if (!template) return null;
-      const data = push.platform === 'wechat' ? wechatData(n, template, now()) : alipayData(n, template, now());
+      const data = pushData(push.platform, n, template, now());
       return data ? { templateId: template.templateId, page: PAGE(n.applicationId), data } : null;
     },
     sms: (n) => {
