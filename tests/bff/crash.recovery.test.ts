@@ -3,56 +3,34 @@
 // they get an answer. Afterwards every client has its answer, every acknowledged application exists once
 // and holds its newborn, and no application is half-written. Its own FerretDB (stopping the run's shared
 // one would disturb other test files) and its own BFF processes, on loopback.
-import { randomBytes } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import { loadConfig } from '../../config';
-import { createApplicationsRepository } from '../../bff/src/components/applications/applications.repository';
-import { createFieldCrypto } from '../../bff/src/libraries/crypto';
-import { createConnection } from '../../bff/src/libraries/mongo';
 import {
-  bffEnvironment,
-  bffProcess,
   call as callAt,
   checkWhole as checkWholeIn,
   journey as journeyAt,
   newClient,
-  ownFerretdb,
+  ownBffStack,
   type Client,
-  type OwnFerretdb,
+  type OwnBffStack,
   type Seen,
 } from '../support/processes';
 
 const TIMEOUT = 600_000; // process spawning on a loaded 2-core machine: generous, and the test waits on events
 
-let db: OwnFerretdb;
-let dbName: string;
-let bff: Awaited<ReturnType<typeof bffProcess>>;
-const env = (port: number) => bffEnvironment(db.uri, dbName, port);
-const base = () => bff.url;
+let stack: OwnBffStack;
+const base = () => stack.bff.url;
 const call = (method: string, p: string, token?: string, body?: unknown, headers: Record<string, string> = {}) =>
   callAt(base(), method, p, token, body, headers);
 const journey = (client: Client, seen: Seen, onAcknowledged: () => void) => journeyAt(base, client, seen, onAcknowledged);
 
-let connection: Connection;
-let repo: ReturnType<typeof createApplicationsRepository>;
-
 beforeAll(async () => {
-  db = await ownFerretdb('crash');
-  dbName = `crash_${randomBytes(3).toString('hex')}`;
-  bff = await bffProcess(env);
-  await bff.start();
-  const config = loadConfig({ ...env(bff.port) });
-  connection = createConnection(db.uri, dbName);
-  repo = createApplicationsRepository(connection, createFieldCrypto(config.DATA_ENCRYPTION_KEY, config.BLIND_INDEX_KEY));
+  stack = await ownBffStack('crash');
 }, TIMEOUT);
 
 afterAll(async () => {
-  await bff?.kill();
-  await connection?.close().catch(() => undefined);
-  await db?.dispose();
+  await stack?.dispose();
 }, TIMEOUT);
 
-const checkWhole = (clients: Client[]) => checkWholeIn(connection, repo, clients);
+const checkWhole = (clients: Client[]) => checkWholeIn(stack.connection, stack.repo, clients);
 
 test(
   'when the BFF is killed with SIGKILL during concurrent submits and restarted, then every client gets its answer and every application is whole',
@@ -64,8 +42,8 @@ test(
     const killWhen = new Promise<void>((r) => (killed = r));
     const load = Promise.all(clients.map((c) => journey(c, seen, () => ++acknowledged === 8 && killed())));
     await killWhen;
-    await bff.kill();
-    await bff.start();
+    await stack.bff.kill();
+    await stack.bff.start();
     await load;
 
     expect(seen.statuses).toContain(0); // the kill did cut requests
@@ -96,11 +74,11 @@ test(
     const load = Promise.all(clients.map((c) => journey(c, seen, () => ++acknowledged === 5 && stopNow())));
     await stopWhen;
     // The database process dies; a few seconds later it is started again on the same files and port.
-    await db.kill();
+    await stack.db.kill();
     const outage = await call('GET', '/readyz');
     expect(outage.status).toBe(503);
     await new Promise((r) => setTimeout(r, 3000)); // the outage's length, not a wait for anything
-    await db.restart();
+    await stack.db.restart();
     await load;
 
     expect(seen.statuses.filter((s) => s === 500)).toEqual([]);

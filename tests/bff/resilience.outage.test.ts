@@ -4,25 +4,18 @@
 // test the database is killed for 10 s while the BFF keeps running. Afterwards nothing acknowledged is
 // lost, nothing is doubled, and the outbox relay has delivered every notice. The helpers are shared with
 // crash.recovery.test.ts (tests/support/processes.ts); this file adds the department events and the relay.
-import { createHash, randomBytes } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import { loadConfig } from '../../config';
-import { createApplicationsRepository } from '../../bff/src/components/applications/applications.repository';
+import { createHash } from 'node:crypto';
 import type { ApplicationDoc } from '../../bff/src/components/applications/application.model';
-import { createFieldCrypto } from '../../bff/src/libraries/crypto';
-import { createConnection } from '../../bff/src/libraries/mongo';
 import {
-  bffEnvironment,
-  bffProcess,
   call,
   checkWhole,
   journey,
   newClient,
-  ownFerretdb,
+  ownBffStack,
   untilAnswered,
   type Answer,
   type Client,
-  type OwnFerretdb,
+  type OwnBffStack,
   type Seen,
 } from '../support/processes';
 
@@ -30,29 +23,17 @@ const TIMEOUT = 600_000; // processes on a loaded 2-core machine: generous; the 
 /** How long the database stays down: the length of the outage, not a wait for anything. */
 const OUTAGE_MS = 10_000;
 
-let db: OwnFerretdb;
-let dbName: string;
-let bff: Awaited<ReturnType<typeof bffProcess>>;
-let connection: Connection;
-let repo: ReturnType<typeof createApplicationsRepository>;
+let stack: OwnBffStack;
 
 beforeAll(async () => {
-  db = await ownFerretdb('outage');
-  dbName = `outage_${randomBytes(3).toString('hex')}`;
-  bff = await bffProcess((port) => bffEnvironment(db.uri, dbName, port));
-  await bff.start();
-  const config = loadConfig(bffEnvironment(db.uri, dbName, bff.port));
-  connection = createConnection(db.uri, dbName);
-  repo = createApplicationsRepository(connection, createFieldCrypto(config.DATA_ENCRYPTION_KEY, config.BLIND_INDEX_KEY));
+  stack = await ownBffStack('outage');
 }, TIMEOUT);
 
 afterAll(async () => {
-  await bff?.kill();
-  await connection?.close().catch(() => undefined);
-  await db?.dispose();
+  await stack?.dispose();
 }, TIMEOUT);
 
-const base = () => bff.url;
+const base = () => stack.bff.url;
 
 /** A certificate number derived from the task, so a retried complete carries the same event. */
 const certificateNumber = (taskId: string) =>
@@ -155,7 +136,7 @@ function load(clients: Client[], seen: Seen, trigger: { submits: number; events:
 /** Every application has its birth certificate accepted and completed exactly once, and every notice delivered. */
 async function checkDepartmentsAndRelay(clients: Client[], recoveredAt: Date) {
   for (const client of clients) {
-    const doc = (await repo.findById(client.id!)) as ApplicationDoc;
+    const doc = (await stack.repo.findById(client.id!)) as ApplicationDoc;
     expect({ id: doc._id, state: doc.items.birth_certificate?.state }).toEqual({ id: doc._id, state: 'completed' });
     const events = doc.timeline.filter((t) => t.itemKey === 'birth_certificate' && t.actor === 'department').map((t) => t.event);
     expect({ id: doc._id, events }).toEqual({ id: doc._id, events: ['accept', 'complete'] });
@@ -173,7 +154,7 @@ async function checkDepartmentsAndRelay(clients: Client[], recoveredAt: Date) {
   let pending: string[] = [];
   do {
     if (pending.length) await new Promise((r) => setTimeout(r, 250));
-    const docs = await connection
+    const docs = await stack.connection
       .collection<ApplicationDoc>('applications')
       .find({ _id: { $in: ids } })
       .toArray();
@@ -183,13 +164,13 @@ async function checkDepartmentsAndRelay(clients: Client[], recoveredAt: Date) {
   } while (pending.length && Date.now() < deadline);
   expect(pending).toEqual([]);
   // Each delivered notice is in the parent's notices exactly once (its _id is the delivery key).
-  const docs = await connection
+  const docs = await stack.connection
     .collection<ApplicationDoc>('applications')
     .find({ _id: { $in: ids } })
     .toArray();
   const keys = docs.flatMap((d) => d.outbox.filter((o) => o.state === 'done').map((o) => o.id));
   expect(keys.length).toBeGreaterThanOrEqual(clients.length * 3); // submitted, accepted, completed at least
-  const delivered = await connection.collection('notifications').countDocuments({ _id: { $in: keys } } as never);
+  const delivered = await stack.connection.collection('notifications').countDocuments({ _id: { $in: keys } } as never);
   expect(delivered).toBe(keys.length);
   // The relay worked after the recovery (it was not only done before the fault).
   const afterwards = docs.flatMap((d) => d.outbox.filter((o) => o.doneAt && new Date(o.doneAt) >= recoveredAt));
@@ -205,14 +186,14 @@ test(
     const killWhen = new Promise<void>((r) => (killed = r));
     const running = load(clients, seen, { submits: 8, events: 4, fire: () => killed() });
     await killWhen;
-    await bff.kill();
-    await bff.start();
+    await stack.bff.kill();
+    await stack.bff.start();
     const recoveredAt = new Date();
     await running;
 
     expect(seen.statuses).toContain(0); // the kill did cut requests
     expect(seen.statuses.filter((s) => s === 500)).toEqual([]);
-    await checkWhole(connection, repo, clients);
+    await checkWhole(stack.connection, stack.repo, clients);
     await checkDepartmentsAndRelay(clients, recoveredAt);
   },
   TIMEOUT,
@@ -221,7 +202,7 @@ test(
 test(
   'when the database is down for 10 s under load, then the BFF answers only 503 with Retry-After, recovers without a restart, and the relay delivers everything',
   async () => {
-    const pid = bff.pid;
+    const pid = stack.bff.pid;
     const clients = Array.from({ length: 30 }, newClient);
     const seen: Seen = { statuses: [], answers: [] };
     let stopNow!: () => void;
@@ -233,7 +214,7 @@ test(
     const parent = await untilAnswered(seen, () =>
       call(base(), 'POST', '/api/v1/auth/login', undefined, { platform: 'dev', code: 'outage-prober' }),
     );
-    await db.kill();
+    await stack.db.kill();
     const during: (Answer & { what: string })[] = [];
     let up = false;
     const probing = (async () => {
@@ -249,7 +230,7 @@ test(
       }
     })();
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
-    await db.restart();
+    await stack.db.restart();
     const recoveredAt = new Date();
     // Back without restarting the BFF: the same process reports ready again by itself.
     let ready: Answer;
@@ -259,7 +240,7 @@ test(
     await probing;
     await running;
 
-    expect(bff.pid).toBe(pid);
+    expect(stack.bff.pid).toBe(pid);
     const answers = [...seen.answers!, ...during];
     // No hang and no cut connection (status 0: no answer within the client's 30 s), no 500.
     const wrong = answers
@@ -279,7 +260,7 @@ test(
     // The login limit is counted in the database: without it, a login is a 503 too, not a 500 and not let through.
     expect(during.filter((a) => a.what === 'login').map((a) => a.status)).toContain(503);
 
-    await checkWhole(connection, repo, clients);
+    await checkWhole(stack.connection, stack.repo, clients);
     await checkDepartmentsAndRelay(clients, recoveredAt);
   },
   TIMEOUT,

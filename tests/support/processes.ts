@@ -10,7 +10,10 @@ import path from 'node:path';
 import type { Connection } from 'mongoose';
 import type { RunningFerretdb } from '../../scripts/lib/ferretdb.cjs';
 import type { ApplicationDoc } from '../../bff/src/components/applications/application.model';
-import type { createApplicationsRepository } from '../../bff/src/components/applications/applications.repository';
+import { createApplicationsRepository } from '../../bff/src/components/applications/applications.repository';
+import { createFieldCrypto } from '../../bff/src/libraries/crypto';
+import { createConnection } from '../../bff/src/libraries/mongo';
+import { loadConfig } from '../../config';
 import { validApplication } from './fixtures';
 
 const { startFerretdb, freePort } = require('../../scripts/lib/ferretdb.cjs') as typeof import('../../scripts/lib/ferretdb.cjs');
@@ -107,6 +110,33 @@ export async function bffProcess(env: (port: number) => Record<string, string>) 
     },
   };
 }
+
+/**
+ * The stack of a crash or outage test: its own FerretDB, one BFF process on it, and a connection and
+ * applications repository of the test's own to look at what was written. `dispose` stops all of it.
+ */
+export async function ownBffStack(prefix: string) {
+  const db = await ownFerretdb(prefix);
+  const dbName = `${prefix}_${randomBytes(3).toString('hex')}`;
+  const bff = await bffProcess((port) => bffEnvironment(db.uri, dbName, port));
+  await bff.start();
+  const config = loadConfig(bffEnvironment(db.uri, dbName, bff.port));
+  const connection = createConnection(db.uri, dbName);
+  const repo = createApplicationsRepository(connection, createFieldCrypto(config.DATA_ENCRYPTION_KEY, config.BLIND_INDEX_KEY));
+  return {
+    db,
+    bff,
+    connection,
+    repo,
+    async dispose() {
+      await bff.kill();
+      await connection.close().catch(() => undefined);
+      await db.dispose();
+    },
+  };
+}
+
+export type OwnBffStack = Awaited<ReturnType<typeof ownBffStack>>;
 
 export type Answer = { status: number; body: any; retryAfter: string | null };
 
