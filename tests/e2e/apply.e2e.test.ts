@@ -1,22 +1,12 @@
-import type { Page } from 'playwright-core';
 import { h5AppUnderTest } from '../support/browser';
 import { idNumber, loginParent } from '../support/fixtures';
-import { axeViolations, button, current, openAsNewDevice, screenshotWholePage, settled } from '../support/h5';
+import { axeViolations, button, current, fill, next, openAsNewDevice, screenshotWholePage, settled } from '../support/h5';
 import { api } from '../support/test-server';
 
 jest.setTimeout(180_000);
 
 const MOTHER_ID = idNumber('19920315', 'female');
 const FATHER_ID = idNumber('19900708', 'male');
-
-async function next(page: Page, expectTitle: string) {
-  await button(page, '下一步').click();
-  await current(page).getByRole('heading', { level: 1, name: expectTitle }).waitFor({ timeout: 20_000 });
-}
-
-async function fill(page: Page, label: string, value: string) {
-  await current(page).getByLabel(label, { exact: true }).fill(value);
-}
 
 describe('填写申请 in the H5 app', () => {
   const app = h5AppUnderTest();

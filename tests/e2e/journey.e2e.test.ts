@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { cardPhotoJpeg } from '../support/photos/generate';
-import type { Page } from 'playwright-core';
 import { createNotifier, createOutboxRelay } from '../../bff/src/components/notifications';
 import { createDevPush, createDevSms } from '../../bff/src/providers/dev';
 import { h5AppUnderTest, artifact } from '../support/browser';
 import { departmentToken, idNumber, loginParent, submittedApplication, validApplication } from '../support/fixtures';
-import { axeViolations, button, current, openAsNewDevice, screenshotWholePage, settled } from '../support/h5';
+import {
+  axeViolations,
+  button,
+  current,
+  fill,
+  next,
+  openAsNewDevice,
+  registerWithMotherAndMailToNingbo,
+  screenshotWholePage,
+  settled,
+} from '../support/h5';
 import { api } from '../support/test-server';
 
 jest.setTimeout(180_000);
-
-async function next(page: Page, expectTitle: string) {
-  await button(page, '下一步').click();
-  await current(page).getByRole('heading', { level: 1, name: expectTitle }).waitFor({ timeout: 20_000 });
-}
-
-async function fill(page: Page, label: string, value: string) {
-  await current(page).getByLabel(label, { exact: true }).fill(value);
-}
 
 /** A phone-sized photo of a (synthetic) ID card on a table, 3000×2000 with sensor noise: well over 600 KB. */
 const phonePhoto = (options: { blur?: number } = {}) =>
@@ -99,17 +99,7 @@ describe('the parent app beyond the first submit', () => {
     await current(page).getByRole('switch').click();
     await current(page).locator('.app-page:not(.elder-mode)').first().waitFor();
 
-    await current(page)
-      .getByRole('radio', { name: /随母亲落户/ })
-      .click();
-    await fill(page, '户籍地址', '浙江省宁波市海曙区中山西路1号');
-    await next(page, '选择事项');
-    await next(page, '证件怎么拿');
-    await current(page)
-      .getByRole('radio', { name: /邮寄到家/ })
-      .click();
-    await current(page).getByLabel('市', { exact: true }).selectOption({ label: '宁波市' });
-    await current(page).getByLabel('区县', { exact: true }).selectOption({ label: '海曙区' });
+    await registerWithMotherAndMailToNingbo(page);
     // The mother's phone is on file (masked) since the reload, so it cannot be copied: typed here.
     await fill(page, '收件人手机号码', '13700001111');
     await fill(page, '详细地址', '中山西路1号');

@@ -2,22 +2,23 @@
 // brings the name and phone masked; 我是母亲，一键填入 has the BFF write them into the draft, and
 // 收件人填我本人 does the same for a mailed document. The clear phone never reaches the browser.
 import { maskName, maskPhone } from '@birth/shared';
-import type { Page } from 'playwright-core';
 import { openData } from '../../bff/src/components/applications/application.data';
 import { devIdentity } from '../../bff/src/components/auth';
 import { h5AppUnderTest } from '../support/browser';
 import { idNumber, loginParent } from '../support/fixtures';
-import { axeViolations, button, current, openAsNewDevice, screenshotWholePage, settled } from '../support/h5';
+import {
+  axeViolations,
+  current,
+  fill,
+  next,
+  openAsNewDevice,
+  registerWithMotherAndMailToNingbo,
+  screenshotWholePage,
+  settled,
+} from '../support/h5';
 import { api } from '../support/test-server';
 
 jest.setTimeout(180_000);
-
-async function next(page: Page, expectTitle: string) {
-  await button(page, '下一步').click();
-  await current(page).getByRole('heading', { level: 1, name: expectTitle }).waitFor({ timeout: 20_000 });
-}
-
-const fill = (page: Page, label: string, value: string) => current(page).getByLabel(label, { exact: true }).fill(value);
 
 describe('prefill from the verified identity', () => {
   const app = h5AppUnderTest();
@@ -67,17 +68,7 @@ describe('prefill from the verified identity', () => {
     await fill(page, '父亲身份证号码', idNumber('19910101', 'male'));
     await fill(page, '父亲手机号码', '13700003333');
     await next(page, '落户和结婚信息');
-    await current(page)
-      .getByRole('radio', { name: /随母亲落户/ })
-      .click();
-    await fill(page, '户籍地址', '浙江省宁波市海曙区中山西路1号');
-    await next(page, '选择事项');
-    await next(page, '证件怎么拿');
-    await current(page)
-      .getByRole('radio', { name: /邮寄到家/ })
-      .click();
-    await current(page).getByLabel('市', { exact: true }).selectOption({ label: '宁波市' });
-    await current(page).getByLabel('区县', { exact: true }).selectOption({ label: '海曙区' });
+    await registerWithMotherAndMailToNingbo(page);
     await fill(page, '详细地址', '中山西路1号');
     await current(page).locator('taro-button-core', { hasText: '收件人填我本人' }).click();
     await current(page).getByText('已用您的实名信息填好姓名和手机号').waitFor({ timeout: 20_000 });

@@ -67,3 +67,32 @@ export async function axeViolations(page: Page): Promise<{ id: string; impact?: 
     targets: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`.slice(0, 300)),
   }));
 }
+
+/** Taps 下一步 and waits for the next step's title. */
+export async function next(page: Page, expectTitle: string): Promise<void> {
+  await button(page, '下一步').click();
+  await current(page).getByRole('heading', { level: 1, name: expectTitle }).waitFor({ timeout: 20_000 });
+}
+
+/** Types into the field of the current page labelled `label`. */
+export async function fill(page: Page, label: string, value: string): Promise<void> {
+  await current(page).getByLabel(label, { exact: true }).fill(value);
+}
+
+/**
+ * From 落户和结婚信息 to the address of 证件怎么拿: the baby registered with the mother at a Ningbo address,
+ * every item kept, documents mailed to 宁波市海曙区. The recipient and street are the caller's to fill.
+ */
+export async function registerWithMotherAndMailToNingbo(page: Page): Promise<void> {
+  await current(page)
+    .getByRole('radio', { name: /随母亲落户/ })
+    .click();
+  await fill(page, '户籍地址', '浙江省宁波市海曙区中山西路1号');
+  await next(page, '选择事项');
+  await next(page, '证件怎么拿');
+  await current(page)
+    .getByRole('radio', { name: /邮寄到家/ })
+    .click();
+  await current(page).getByLabel('市', { exact: true }).selectOption({ label: '宁波市' });
+  await current(page).getByLabel('区县', { exact: true }).selectOption({ label: '海曙区' });
+}
