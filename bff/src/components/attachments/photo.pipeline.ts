@@ -28,6 +28,17 @@ export type SniffedFormat = 'jpeg' | 'png' | 'webp' | 'heic' | 'gif' | 'unknown'
 export const OUTPUT = { longSide: 1600, thumbLongSide: 320, quality: 78, thumbQuality: 70 } as const;
 
 /**
+ * The kernel of the one big resize (a 12 MP photo → 1600 px, a shrink of ~2.5). Lanczos 2 instead of sharp's
+ * default Lanczos 3: 2 lobes, so 11 taps a pixel instead of 17 at this shrink, ~15 ms less CPU per photo
+ * (of ~195; bench:photos' input, both measured in one run). The price, measured on that input against
+ * Lanczos 3: PSNR 49 dB (51 dB without sensor noise), the quality check's own box-smoothed Laplacian
+ * variance 95 %, the raw Laplacian variance (the finest detail) 83 %; the card's text at 2× zoom looks the
+ * same. `linear` would save ~35 ms but is clearly softer (41 dB, 79 % / 55 %). The small copy for the
+ * measures and the thumbnail keep Lanczos 3 (they cost ~4 ms each and the thresholds were calibrated so).
+ */
+export const RESIZE_KERNEL = 'lanczos2';
+
+/**
  * mozjpeg (the encoder sharp bundles) with its ImageMagick quantisation table, overshoot deringing and
  * optimised Huffman coding. Not `mozjpeg: true`: its trellis quantisation and progressive scan search
  * cost 3–8× the encode time (measured here: ~200 ms against ~25 ms for 1600 px) for ~25 % fewer bytes,
@@ -273,7 +284,7 @@ export function createPhotoPipeline(options: PhotoPipelineOptions) {
         try {
           base = await sharp(buf, { limitInputPixels: ATTACHMENT_LIMITS.maxPixels, failOn: 'truncated' })
             .rotate()
-            .resize(OUTPUT.longSide, OUTPUT.longSide, { fit: 'inside', withoutEnlargement: true })
+            .resize(OUTPUT.longSide, OUTPUT.longSide, { fit: 'inside', withoutEnlargement: true, kernel: RESIZE_KERNEL })
             .removeAlpha()
             .toColourspace('srgb')
             .raw()
