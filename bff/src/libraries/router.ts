@@ -38,16 +38,22 @@ function fixedStart(path: string | RegExp): string {
 /**
  * Mounts `routers` in order, each with its `allowedMethods({ throw: true })`, as
  * `app.use(router.routes()); app.use(router.allowedMethods(...))` for each would, but a request passes
- * only through the routers that could match it. A router none of whose layers (routes and `use` guards)
- * starts like the path cannot match it, and would only have added an empty match and repeated the 405/501
- * check that every router makes alike on the shared `ctx.matched`; when no router could match, the first
- * one still runs, so unknown methods keep their 501. Before this, a 404 went through all fifteen routers.
+ * only through the routers that could match it: a router could when one of its layers' fixed path start
+ * (before any parameter) begins the path, or, for a route without parameters, is the path (with or without
+ * a trailing slash, as koa-router matches it). The routers left out could only have added an empty match
+ * and repeated the 405/501 check that every router makes alike on the shared `ctx.matched`. A path no
+ * router could match goes straight on: the error handler answers it 404 whatever the method, as it would
+ * have answered the 501 of an unknown method on a path without routes. Before this, a 404 went through
+ * all fifteen routers.
  */
 export function mountRouters(routers: Router[]): Middleware {
   const mounted = routers.map((router) => {
     const starts = router.stack.map((layer) => {
       const start = fixedStart(layer.path);
-      return layer.opts.sensitive ? { start, sensitive: true } : { start: start.toLowerCase(), sensitive: false };
+      // A route whose path is all fixed matches that path only; a guard (`use`) or a parameter, any continuation.
+      const exact = layer.methods.length > 0 && typeof layer.path === 'string' && start === layer.path && start !== '';
+      const sensitive = Boolean(layer.opts.sensitive);
+      return { start: sensitive ? start : start.toLowerCase(), sensitive, exact };
     });
     return { starts, chain: inSequence([router.routes() as Middleware, router.allowedMethods({ throw: true }) as Middleware]) };
   });
@@ -57,9 +63,13 @@ export function mountRouters(routers: Router[]): Middleware {
     let lower: string | undefined;
     const picked: number[] = [];
     mounted.forEach((m, i) => {
-      if (m.starts.some((s) => (s.sensitive ? path : (lower ??= path.toLowerCase())).startsWith(s.start))) picked.push(i);
+      const could = m.starts.some((s) => {
+        const p = s.sensitive ? path : (lower ??= path.toLowerCase());
+        return s.exact ? p === s.start || p === `${s.start}/` : p.startsWith(s.start);
+      });
+      if (could) picked.push(i);
     });
-    if (picked.length === 0) picked.push(0);
+    if (picked.length === 0) return next();
     const key = picked.join(',');
     let chain = chains.get(key);
     if (!chain) {
