@@ -120,9 +120,19 @@ export function requestLineWriter(
   if (!target) return (requestId, method, route, status, ms) => logger.info({ requestId, method, route, status, ms }, 'request');
   if (!target.enabled) return () => undefined;
   const { destination } = target;
+  // Methods and route patterns are few: each is quoted for JSON once.
+  const quoted = new Map<string, string>();
+  const quote = (s: string) => {
+    let q = quoted.get(s);
+    if (q === undefined) {
+      q = JSON.stringify(s);
+      if (quoted.size < 1000) quoted.set(s, q);
+    }
+    return q;
+  };
   return (requestId, method, route, status, ms) =>
     destination.write(
-      `{"level":30,"time":${Date.now()},"requestId":"${requestId}","method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${status},"ms":${ms},"msg":"request"}\n`,
+      `{"level":30,"time":${Date.now()},"requestId":"${requestId}","method":${quote(method)},"route":${quote(route)},"status":${status},"ms":${ms},"msg":"request"}\n`,
     );
 }
 
