@@ -1,6 +1,7 @@
-// mountRouters (libraries/router.ts) runs only the routers that could match a path. It must answer every
-// request exactly as mounting each router's routes() and allowedMethods() in order would: same status, same
-// Allow header, same route in the request line. Both ways are built from the BFF's own routers and driven
+// mountRouters (libraries/router.ts) runs only the routers that could match a path, and the routes without
+// parameters straight from their fast lane. It must answer every request exactly as mounting each router's
+// routes() and allowedMethods() in order would: same status, same Allow header, same route in the request
+// line, same params. Both ways are built from the BFF's own routers and driven
 // with the same requests: every route's path (parameters filled), with a trailing slash, in upper case, with
 // a segment more and a segment less, by every method.
 import http from 'node:http';
@@ -32,6 +33,7 @@ async function appWith(mount: (app: Koa) => void): Promise<string> {
   app.use(((ctx, next) =>
     next().finally(() => {
       ctx.set('X-Matched-Route', (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? '-');
+      ctx.set('X-Params', JSON.stringify(ctx.params ?? null));
     })) as Middleware);
   mount(app);
   const s = http.createServer(app.callback()).listen(0, '127.0.0.1');
@@ -48,7 +50,7 @@ async function answer(base: string, method: string, path: string) {
   });
   res.resume();
   await new Promise((r) => res.on('end', r));
-  return `${res.statusCode} allow=${res.headers.allow ?? '-'} route=${res.headers['x-matched-route']}`;
+  return `${res.statusCode} allow=${res.headers.allow ?? '-'} route=${res.headers['x-matched-route']} params=${res.headers['x-params']}`;
 }
 
 test('when routers are mounted by mountRouters, then every path and method is answered as by mounting them all in order', async () => {
