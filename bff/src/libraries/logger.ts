@@ -82,14 +82,15 @@ function lineBuffer(fd: number): LineDestination {
 }
 
 /**
- * Creates the process logger. `destination` lets tests capture every line to scan it for leaks.
+ * Creates the process logger. `destination` lets tests capture every line to scan it for leaks; `fd` (default 1,
+ * stdout) is where the buffered lines go without one.
  *
  * Without one, lines go to stdout through a buffer (`lineBuffer`): a synchronous write per request line
  * cost about 40% of a busy process's CPU. A normal stop loses nothing (the buffer is written out on exit
  * and by `flushLogger`); a SIGKILL loses what is gathered: at most ~8 KiB or one second of lines.
  */
-export function createLogger(options: { level: string; destination?: pino.DestinationStream }): Logger {
-  const destination = options.destination ?? lineBuffer(1);
+export function createLogger(options: { level: string; destination?: pino.DestinationStream; fd?: number }): Logger {
+  const destination = options.destination ?? lineBuffer(options.fd ?? 1);
   const logger = pino(
     {
       level: options.level,
