@@ -51,6 +51,17 @@ export function requestContext(logger: Logger): Middleware {
   };
 }
 
+const problemTypes = new Map<string, string>();
+/** The `type` URI of a problem code: NOT_FOUND → …/problems/not-found (codes are few: each made once). */
+function problemType(code: string): string {
+  let type = problemTypes.get(code);
+  if (type === undefined) {
+    type = `https://birth.zjzwfw.example/problems/${code.toLowerCase().replace(/_/g, '-')}`;
+    problemTypes.set(code, type);
+  }
+  return type;
+}
+
 /** The problem+json body (RFC 9457) of an answer: the one error format of the API. */
 export function problemBody(
   ctx: Context,
@@ -61,7 +72,7 @@ export function problemBody(
   extra: Record<string, unknown> = {},
 ) {
   return {
-    type: `https://birth.zjzwfw.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    type: problemType(code),
     title,
     status,
     code,
@@ -197,7 +208,7 @@ const RAW_PROBLEMS: Record<number, { code: string; title: string; detail: string
 function rawProblem(status: number): string {
   const p = RAW_PROBLEMS[status] ?? RAW_PROBLEMS[400]!;
   return JSON.stringify({
-    type: `https://birth.zjzwfw.example/problems/${p.code.toLowerCase().replace(/_/g, '-')}`,
+    type: problemType(p.code),
     title: p.title,
     status,
     code: p.code,
