@@ -31,36 +31,44 @@ type LineDestination = pino.DestinationStream & { flush(cb?: (err?: Error) => vo
  * per line, no thread-pool hand-off and nothing in flight that an exit could lose or reorder.
  * pino.destination({ sync: false, minLength }) did the same job at ~3 µs a line: SonicBoom measures the
  * byte length of the whole gathered string on every write (Buffer.byteLength of a growing string: 8% of
- * a busy process's CPU in the bench:api profile). A write the pipe refuses for now (EAGAIN) is kept and
- * tried again at the next flush; lines are only dropped when more than 1 MiB waits on a stuck pipe.
+ * a busy process's CPU in the bench:api profile).
+ * A pipe that is full for now (EAGAIN: stdout is non-blocking once Node has written to it) keeps what it
+ * refused for the next flush; the last flushes (shutdown, exit) wait for it up to five seconds. Lines are
+ * dropped only when more than 1 MiB waits on a stuck pipe, or when the descriptor is gone (EPIPE, EBADF):
+ * logging never fails a request.
  */
 function lineBuffer(fd: number): LineDestination {
   let parts: string[] = [];
   let size = 0;
-  let held = '';
-  const flushSync = () => {
-    if (size === 0 && held === '') return;
-    let data = held + parts.join('');
+  let held: Buffer | null = null;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const flushSync = (final = false) => {
+    if (size === 0 && held === null) return;
+    const gathered = Buffer.from(parts.join(''));
+    const data = held ? Buffer.concat([held, gathered]) : gathered;
     parts = [];
     size = 0;
-    held = '';
-    while (data.length) {
-      let written: number;
+    held = null;
+    let offset = 0;
+    let waits = 0;
+    while (offset < data.length) {
       try {
-        written = fs.writeSync(fd, data);
+        offset += fs.writeSync(fd, data, offset);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-        if (data.length <= 1 << 20) held = data;
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return; // the descriptor is gone: nowhere to log
+        if (final && waits++ < 500) {
+          Atomics.wait(pause, 0, 0, 10);
+          continue;
+        }
+        if (data.length - offset <= 1 << 20) held = data.subarray(offset);
         return;
       }
-      // writeSync counts bytes; request lines are ASCII, but a message may not be.
-      data = written >= Buffer.byteLength(data) ? '' : Buffer.from(data).subarray(written).toString();
     }
   };
   const timer = setInterval(flushSync, FLUSH_INTERVAL_MS).unref();
   process.on('exit', () => {
     clearInterval(timer);
-    flushSync();
+    flushSync(true);
   });
   return {
     write(line: string) {
@@ -69,15 +77,10 @@ function lineBuffer(fd: number): LineDestination {
       if (size >= BUFFER_CHARS) flushSync();
     },
     flush(cb?: (err?: Error) => void) {
-      try {
-        flushSync();
-      } catch (err) {
-        cb?.(err as Error);
-        return;
-      }
+      flushSync(true);
       cb?.();
     },
-    flushSync,
+    flushSync: () => flushSync(true),
   };
 }
 
