@@ -398,6 +398,19 @@ describe('channel policy', () => {
     expect(smsTo(input.father.phone, 'item_rejected')).toHaveLength(1);
   });
 
+  test('When the SMS provider refuses to send a code (account out of balance), then 503 and the refused SMS do not use up the phone’s hourly cap', async () => {
+    const { token, id, input } = await wechatParent();
+    const hourlyCap = server.config.SMS_CAP_PER_HOUR;
+    for (let i = 0; i <= hourlyCap; i++) {
+      sms.setNextError('isv.AMOUNT_NOT_ENOUGH');
+      const refused = await api(server.url, 'POST', `/api/v1/applications/${id}/phone-confirmations`, { token });
+      expect([i, refused.status]).toEqual([i, 503]);
+      expect(refused.body.detail).toContain('短信发送失败');
+    }
+    // More refusals than the cap allows SMS, and still a code goes out once the provider sends again.
+    await confirmPhone(token, id, input.father.phone);
+  });
+
   test('When WeChat is down for a while, then the push is retried and delivered once, with one credit spent', async () => {
     const { openid, token, id } = await wechatParent();
     await subscribe(token, openid, [

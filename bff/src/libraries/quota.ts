@@ -3,11 +3,14 @@ import { isDuplicateKeyError } from './mongo';
 
 /** One limit: at most `max` units per fixed window of `windowMs`, windows aligned to China-time midnight. */
 export type QuotaLimit = { name: string; windowMs: number; max: number };
-export type QuotaVerdict = { ok: true } | { ok: false; limit: string; retryAfterMs: number };
+/** `slots`: the units taken, which `giveBack` returns when what they counted did not happen after all. */
+export type QuotaVerdict = { ok: true; slots: string[] } | { ok: false; limit: string; retryAfterMs: number };
 
 export type Quota = {
   /** Takes one unit for `key` under every limit, or none at all (a refusal gives back what it took). */
   take(key: string, limits: readonly QuotaLimit[]): Promise<QuotaVerdict>;
+  /** Gives back the units a `take` returned (e.g. an SMS the provider refused to send). */
+  giveBack(slots: readonly string[]): Promise<void>;
   /** Removes the slots of windows that have ended; returns how many. */
   sweep(): Promise<number>;
 };
@@ -79,7 +82,11 @@ export function createQuota(deps: { connection: Connection; collection: string; 
         }
         taken.push(slot);
       }
-      return { ok: true };
+      return { ok: true, slots: taken };
+    },
+
+    async giveBack(slots) {
+      if (slots.length) await Slot.deleteMany({ _id: trusted({ $in: [...slots] }) });
     },
 
     async sweep() {

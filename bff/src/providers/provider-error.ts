@@ -48,6 +48,17 @@ export function isProviderError(err: unknown): err is ProviderError {
   return err instanceof ProviderError;
 }
 
+/**
+ * True when the provider itself answered that it did not do what was asked: its own error code or a 4xx.
+ * A timeout, a network failure or a 5xx leaves the outcome unknown (the message may have gone out).
+ */
+export function providerRefused(err: unknown): boolean {
+  if (!isProviderError(err)) return false;
+  if (err.providerCode === 'TIMEOUT' || err.providerCode === 'NETWORK' || err.providerCode === 'BAD_RESPONSE') return false;
+  const status = /^HTTP_(\d{3})$/.exec(err.providerCode);
+  return !status || Number(status[1]) < 500;
+}
+
 /** A code-to-outcome table row: what a provider code means for us. */
 export type ErrorMapping = { kind: ProviderErrorKind; retryable: boolean };
 

@@ -1,5 +1,6 @@
 // The delivery policy of parent notices: which channel, when, and how many SMS one phone may get.
 import { CHINA_UTC_OFFSET_MS } from '@birth/shared';
+import type { Quota, QuotaLimit } from '../../libraries/quota';
 
 /** Notices that must reach the parent by push or SMS (besides the in-app inbox) whenever a channel can. */
 export const MUST_REACH: ReadonlySet<string> = new Set(['item_rejected', 'item_ready_for_pickup', 'rating_invitation']);
@@ -51,11 +52,10 @@ export function quietUntil(at: Date, quiet: QuietHours | null): Date | null {
   return new Date(end - CHINA_UTC_OFFSET_MS);
 }
 
-/** One fixed-window limit, as the shared quota library takes it (libraries/quota.ts). */
-export type SmsLimit = { name: string; windowMs: number; max: number };
-export type QuotaVerdict = { ok: true } | { ok: false; limit: string; retryAfterMs: number };
-/** The part of the quota library the notifier uses: one unit under every limit, or none. */
-export type SmsQuota = { take(key: string, limits: readonly SmsLimit[]): Promise<QuotaVerdict> };
+/** One fixed-window limit of the shared quota library (libraries/quota.ts). */
+export type SmsLimit = QuotaLimit;
+/** The part of the quota library SMS use: one unit under every limit (or none), and giving units back. */
+export type SmsQuota = Pick<Quota, 'take' | 'giveBack'>;
 
 export function smsLimits(perHour: number, perDay: number): SmsLimit[] {
   return [

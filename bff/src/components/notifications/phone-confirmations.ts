@@ -9,7 +9,7 @@ import { AppError } from '../../libraries/errors';
 import { isDuplicateKeyError } from '../../libraries/mongo';
 import type { SmsMessage, SmsProvider } from '../../providers/sms/sms-provider';
 import type { Notice } from './notifications.notifier';
-import { isProviderError } from '../../providers/provider-error';
+import { isProviderError, providerRefused } from '../../providers/provider-error';
 import type { SmsLimit, SmsQuota } from './notification.policy';
 
 /** `_id` is `<ownerId>|<phone index>`: inserted once the parent typed the right code. */
@@ -110,6 +110,7 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
       if (!sms)
         throw new AppError('DEPENDENCY_UNAVAILABLE', '短信服务暂未开通，无法发送验证码', { headers: { 'Retry-After': '3600' } });
       const phoneIndex = recipientKey(deps.crypto, phone);
+      let counted: string[] = [];
       if (deps.quota) {
         const verdict = await deps.quota.take(phoneIndex, deps.limits);
         if (!verdict.ok) {
@@ -119,6 +120,7 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
             limit: verdict.limit,
           });
         }
+        counted = verdict.slots;
       }
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const at = now();
@@ -155,6 +157,9 @@ export function createPhoneConfirmations(deps: PhoneConfirmationsDeps) {
       try {
         await sms.send({ ...message, phone, idempotencyKey: nonce });
       } catch (err) {
+        // An SMS the provider refused to send does not count against the phone's caps (an outage of the
+        // provider must not use up a parent's codes); one that may have gone out (a timeout) does.
+        if (providerRefused(err)) await deps.quota?.giveBack(counted);
         if (isProviderError(err) && (err.kind === 'recipient_invalid' || err.kind === 'bad_request'))
           throw new AppError('UNPROCESSABLE', '该手机号无法接收短信，请检查申请中填写的手机号码');
         throw new AppError('DEPENDENCY_UNAVAILABLE', '短信发送失败，请稍后重新获取验证码', { headers: { 'Retry-After': '30' } });
