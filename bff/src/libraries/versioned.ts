@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mongo, Schema, trusted, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import { AppError } from './errors';
-import { isDuplicateKeyError } from './mongo';
+import { ID_SET_MAX, idChunks, isDuplicateKeyError } from './mongo';
 
 const { EJSON } = mongo.BSON;
 
@@ -110,6 +110,31 @@ export function createVersionedWriter<T extends { _id: string; version: number }
   }
 
   /**
+   * `load` for many documents in two reads: the documents by one `_id` set, then their next claims by one
+   * `_id` set (the patched FerretDB answers both from its `_id` index). The few with a claim waiting to be
+   * applied are loaded one by one. Missing ids are left out; the order is the database's.
+   */
+  async function loadMany(ids: readonly string[]): Promise<T[]> {
+    if (!ids.length) return [];
+    if (ids.length > ID_SET_MAX) {
+      const parts = await Promise.all(idChunks(ids).map(loadMany));
+      return parts.flat();
+    }
+    const docs = await model.find({ _id: trusted({ $in: [...new Set(ids)] }) } as never).lean<T[]>();
+    if (!docs.length) return [];
+    const next = await Change.find(
+      { _id: trusted({ $in: docs.map((d) => claimId(d._id, d.version + 1)) }) },
+      {
+        entityId: 1,
+      },
+    ).lean<Pick<ChangeDoc, 'entityId'>[]>();
+    if (!next.length) return docs;
+    const waiting = new Set(next.map((c) => c.entityId));
+    const loaded: (T | null)[] = await Promise.all(docs.map((d) => (waiting.has(d._id) ? load(d._id) : Promise.resolve(d))));
+    return loaded.filter((d): d is T => !!d);
+  }
+
+  /**
    * Commits `update` as version `version + 1`. True: committed (this writer's claim is in the log).
    * False: another writer committed that version first. Throws when the database cannot tell.
    */
@@ -138,6 +163,7 @@ export function createVersionedWriter<T extends { _id: string; version: number }
 
   return {
     load,
+    loadMany,
 
     /**
      * Read → decide → commit, retried while other writers get there first. `decide` sees the latest

@@ -118,6 +118,8 @@ export function createApplicationsRepository(
 
   /** The live application as of its latest committed change (pending claims applied first). */
   const findHot = (id: string) => versioned.load(id);
+  /** Many live applications, each as findHot would read it: two `_id` set reads in all (versioned.loadMany). */
+  const loadHot = (ids: readonly string[]) => versioned.loadMany(ids);
   /** Hot first, then the archive: for reads by the owner or an operator, never for writers. */
   const findAnywhere = async (id: string) => (await findHot(id)) ?? Archive.findById(id).lean<ApplicationDoc>();
 
@@ -412,8 +414,8 @@ export function createApplicationsRepository(
      * Applications with an item of this department in one of `states`, oldest submission first (a work
      * queue), after the cursor (the last page's final submittedAt and id). Reads the department's queue
      * marks (keyed `q:<submittedAt>|<id>`, one per application it still has work on) as `_id` ranges in key
-     * order, a page's worth at a time, then each application by `_id`, until the page is full; marks of
-     * applications the department is done with are skipped, and removed once older than the margin.
+     * order, a page's worth at a time, then those applications by one `_id` set read, until the page is full;
+     * marks of applications the department is done with are skipped, and removed once older than the margin.
      */
     async findTasks(
       department: DepartmentCode,
@@ -435,13 +437,14 @@ export function createApplicationsRepository(
           .sort({ _id: 1 })
           .limit(batch)
           .lean<TaskQueueDoc[]>();
-        // In order, a few look-ups at a time: only as many as the page still needs.
+        // In order, as many applications as the page still needs, each round one `_id` set read (loadMany): a
+        // page costs the same few reads whatever its size, unless marks of finished work are in the way.
         for (let at = 0; at < marks.length && docs.length < limit;) {
-          const chunk = marks.slice(at, at + Math.min(10, limit - docs.length));
+          const chunk = marks.slice(at, at + limit - docs.length);
           at += chunk.length;
-          const found = await Promise.all(chunk.map((mark) => findHot(applicationOfMark(mark._id))));
-          for (const [i, doc] of found.entries()) {
-            const mark = chunk[i];
+          const found = new Map((await loadHot(chunk.map((mark) => applicationOfMark(mark._id)))).map((d) => [d._id, d]));
+          for (const mark of chunk) {
+            const doc = found.get(applicationOfMark(mark._id)) ?? null;
             // A mark under another submission time than the application's is not its mark (its own is elsewhere).
             const stray = !doc?.submittedAt || taskQueueKey(doc.submittedAt, doc._id) !== mark._id;
             if (stray || departmentDone(doc, department)) {
