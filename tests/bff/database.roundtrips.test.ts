@@ -75,3 +75,29 @@ test('when a parent drafts and submits, then the commands are counted', async ()
   process.stdout.write(`draft + submit: ${sent.total} commands, ${sent.reads} reads: ${sent.list.join(', ')}\n`);
   expect(sent.total).toBeGreaterThan(0);
 });
+
+test('when the relay delivers one application’s due notice, then the commands are counted', async () => {
+  await submittedApplication(server.url);
+  // Everything due before: delivered uncounted, so the counted round has one application.
+  while ((await server.components.relay.runOnce()).delivered) {
+    /* drained */
+  }
+  await submittedApplication(server.url);
+  const sent = await count(async () => {
+    expect((await server.components.relay.runOnce()).delivered).toBe(1);
+  });
+  process.stdout.write(`relay, one delivery: ${sent.total} commands, ${sent.reads} reads: ${sent.list.join(', ')}\n`);
+});
+
+test('when a department accepts a task, then the commands are counted', async () => {
+  const { id } = await submittedApplication(server.url);
+  const hospital = await departmentToken(server.url, 'hospital');
+  const sent = await count(async () => {
+    const res = await api(server.url, 'POST', `/api/v1/dept/tasks/${id}.birth_certificate/events`, {
+      token: hospital,
+      body: { eventId: `count-${id}`, type: 'accept' },
+    });
+    expect(res.status).toBe(200);
+  });
+  process.stdout.write(`department event: ${sent.total} commands, ${sent.reads} reads: ${sent.list.join(', ')}\n`);
+});

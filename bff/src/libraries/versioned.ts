@@ -60,6 +60,9 @@ export type WriterHooks = {
   afterApply?: (claimId: string) => Promise<void>;
 };
 
+/** A document as `load` returned it (every claim applied), and when that read started (Date.now()). */
+export type Loaded<T> = { doc: T; readAt: number };
+
 /** What a writer decided on the current state: an update to commit (without `version`), or none. */
 export type Decision<T, R> = { update?: UpdateQuery<T>; result: R };
 
@@ -169,15 +172,20 @@ export function createVersionedWriter<T extends { _id: string; version: number }
      * Read → decide → commit, retried while other writers get there first. `decide` sees the latest
      * state (or null when the document does not exist) and returns the update to make (never touching
      * `version`) with the caller's result; it may throw to refuse. Resolves with the state after the
-     * change; rejects with 409 when the document stays too busy to change.
+     * change; rejects with 409 when the document stays too busy to change. `start`: the document as `load`
+     * returned it moments ago (never a copy from elsewhere, such as an archive), decided on first.
      */
     async change<R>(
       id: string,
       decide: (doc: T | null) => Decision<T, R> | Promise<Decision<T, R>>,
+      start?: Loaded<T>,
     ): Promise<ChangeOutcome<T, R>> {
       for (let attempt = 0; attempt < attempts; attempt++) {
-        const readAt = Date.now();
-        const doc = await load(id);
+        // A caller that has just loaded the document saves the first read: if anyone committed since, the
+        // claim below is taken and the next attempt reads again, as after any lost race.
+        const given = attempt === 0 && start?.doc._id === id ? start : undefined;
+        const readAt = given ? given.readAt : Date.now();
+        const doc = given ? given.doc : await load(id);
         const decision = await decide(doc);
         if (!decision.update) return { doc, result: decision.result, changed: false };
         if (!doc) throw new Error('versioned change: an update was decided for a document that does not exist');

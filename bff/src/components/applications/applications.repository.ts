@@ -3,7 +3,7 @@ import { trusted, type Connection, type Model } from 'mongoose';
 import { DEPARTMENT_CODES, isFinal, itemsForDepartment, type DepartmentCode, type ItemState } from '@birth/shared';
 import { isDuplicateKeyError } from '../../libraries/mongo';
 import type { FieldCrypto } from '../../libraries/crypto';
-import { createVersionedWriter, type Decision, type VersionedOptions } from '../../libraries/versioned';
+import { createVersionedWriter, type Decision, type Loaded, type VersionedOptions } from '../../libraries/versioned';
 import {
   applicationSchema,
   archivedApplicationSchema,
@@ -234,31 +234,40 @@ export function createApplicationsRepository(
      * the outbox (see libraries/versioned.ts for why this holds on FerretDB). Retries lost races by
      * deciding again on the new state.
      */
-    async change<R>(id: string, decide: (doc: ApplicationDoc | null) => ApplicationChange<R> | Promise<ApplicationChange<R>>) {
+    async change<R>(
+      id: string,
+      decide: (doc: ApplicationDoc | null) => ApplicationChange<R> | Promise<ApplicationChange<R>>,
+      /** The live application as findById returned it moments ago (and when that read started): decided on first. */
+      start?: Loaded<ApplicationDoc>,
+    ) {
       let noticesDue: Date | null = null;
-      const outcome = await versioned.change<R>(id, async (doc) => {
-        const decision = await decide(doc);
-        noticesDue = null;
-        if (!decision.update) return decision;
-        // Queue marks go first: they cannot share the versioned commit, so they exist before it (a mark
-        // whose change lost is dropped later by its reader).
-        const submittedAt = doc?.submittedAt ?? decision.submittedAt;
-        if (decision.queues?.length && submittedAt) await markTaskQueues(id, decision.queues, submittedAt);
-        if (!decision.notices?.length) return decision;
-        const update = decision.update as Record<string, Record<string, unknown>>;
-        const due = decision.notices.reduce((min, n) => (n.nextAt < min ? n.nextAt : min), decision.notices[0].nextAt);
-        const current = doc?.outboxDue ? new Date(doc.outboxDue) : null;
-        await markOutboxDue(id, due);
-        noticesDue = due;
-        return {
-          result: decision.result,
-          update: {
-            ...update,
-            $set: { ...update.$set, outboxDue: current && current < due ? current : due },
-            $push: { ...update.$push, outbox: { $each: decision.notices } },
-          },
-        };
-      });
+      const outcome = await versioned.change<R>(
+        id,
+        async (doc) => {
+          const decision = await decide(doc);
+          noticesDue = null;
+          if (!decision.update) return decision;
+          // Queue marks go first: they cannot share the versioned commit, so they exist before it (a mark
+          // whose change lost is dropped later by its reader).
+          const submittedAt = doc?.submittedAt ?? decision.submittedAt;
+          if (decision.queues?.length && submittedAt) await markTaskQueues(id, decision.queues, submittedAt);
+          if (!decision.notices?.length) return decision;
+          const update = decision.update as Record<string, Record<string, unknown>>;
+          const due = decision.notices.reduce((min, n) => (n.nextAt < min ? n.nextAt : min), decision.notices[0].nextAt);
+          const current = doc?.outboxDue ? new Date(doc.outboxDue) : null;
+          await markOutboxDue(id, due);
+          noticesDue = due;
+          return {
+            result: decision.result,
+            update: {
+              ...update,
+              $set: { ...update.$set, outboxDue: current && current < due ? current : due },
+              $push: { ...update.$push, outbox: { $each: decision.notices } },
+            },
+          };
+        },
+        start,
+      );
       // Marked again once committed: a relay that read the application between the first mark and the
       // commit found nothing pending and put the mark off for its margin; this brings the notices back
       // to their due time. (If this process dies here, the first mark still delivers them, later.)
@@ -296,18 +305,19 @@ export function createApplicationsRepository(
     },
 
     /**
-     * After the relay worked on an application (under its lease): re-reads it and settles the marks it was
+     * After the relay worked on an application (under its lease): re-reads it (or takes `current`, the state its
+     * own change just left, which is as good: a writer marks before and after committing) and settles the marks it was
      * found by. With entries pending, the next one gets its mark (inserted before the old marks go, so a
      * crash in between leaves an extra mark, never none). With nothing pending, a mark older than the margin
      * goes; a younger one (its writer may not have committed yet) moves to a re-check after the margin,
      * out of the way of what is due now. Removals are conditional on the mark being the one read, so a
      * writer's fresh mark (same key, newer `markedAt`) is not undone.
      */
-    async settleOutboxDue(appId: string): Promise<void> {
+    async settleOutboxDue(appId: string, current?: ApplicationDoc | null): Promise<void> {
       const seen = dueSeen.get(appId) ?? [];
       dueSeen.delete(appId);
       if (!seen.length) return;
-      const doc = await findHot(appId);
+      const doc = current === undefined ? await findHot(appId) : current;
       const pending = (doc?.outbox ?? []).filter((e) => e.state === 'pending').map((e) => new Date(e.nextAt).getTime());
       const moveTo = async (mark: OutboxDueDoc, dueAt: Date) => {
         const key = outboxDueKey(dueAt, appId);
