@@ -18,7 +18,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Db } from 'mongodb';
+import type { CommandStartedEvent, CommandSucceededEvent, Db } from 'mongodb';
 import { loadConfig } from '../../config';
 import type { ApplicationDoc } from '../../bff/src/components/applications/application.model';
 import { QUEUE_MARK_MARGIN_MS, outboxDueKey, taskQueueKey } from '../../bff/src/components/applications/applications.repository';
@@ -36,6 +36,9 @@ const TASK_REQUESTS = Number(process.env.BENCH_TASK_REQUESTS ?? 300);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
 const EVENTS = 500;
+/** BENCH_PROFILE=1: also time one queue page per department alone, with its commands; `only`: nothing else. */
+const PROFILE = process.env.BENCH_PROFILE;
+const commands: { name: string; ms: number }[] = [];
 const DAYS = 70;
 const LIVE_DAYS = 14;
 const DAY = 86400_000;
@@ -263,7 +266,7 @@ async function main() {
   const ferret = await startFerretdb({ dataDir: dir });
   const config = loadConfig({
     NODE_ENV: 'test',
-    MONGODB_URI: ferret.uri,
+    MONGODB_URI: PROFILE ? `${ferret.uri}?monitorCommands=true` : ferret.uri,
     MONGODB_DB: 'scale',
     LOG_LEVEL: 'silent',
     STATIC_DIR: '',
@@ -279,6 +282,16 @@ async function main() {
     ? createLogger({ level: 'warn', destination: fs.createWriteStream('/tmp/bench-bff.log') })
     : createLogger({ level: 'silent' });
   const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
+  if (PROFILE) {
+    const started = new Map<number, string>();
+    connection.getClient().on('commandStarted', (e: CommandStartedEvent) => {
+      started.set(e.requestId, `${e.commandName} ${String(e.command[e.commandName])}`);
+    });
+    connection.getClient().on('commandSucceeded', (e: CommandSucceededEvent) => {
+      commands.push({ name: started.get(e.requestId) ?? e.commandName, ms: e.duration });
+      started.delete(e.requestId);
+    });
+  }
   const deps = { config, logger, connection };
   const components = createComponents(deps);
   const server = http.createServer(createServer(deps, components).callback());
@@ -330,6 +343,26 @@ async function main() {
       tokens = await Promise.all(
         (['hospital', 'police', 'medical_insurance', 'social_security'] as const).map((d) => departmentToken(base, d)),
       );
+      if (PROFILE) {
+        // One page per department, alone, with the commands it sends and their time in the database.
+        for (const [d, token] of tokens.entries()) {
+          for (let n = 0; n < 3; n++) {
+            commands.length = 0;
+            const t = process.hrtime.bigint();
+            const res = await client('GET', '/api/v1/dept/tasks', token);
+            const ms = Number(process.hrtime.bigint() - t) / 1e6;
+            const byName = new Map<string, { n: number; ms: number }>();
+            for (const c of commands) {
+              const e = byName.get(c.name) ?? { n: 0, ms: 0 };
+              byName.set(c.name, { n: e.n + 1, ms: e.ms + c.ms });
+            }
+            const tasks = (JSON.parse(res.body) as { tasks?: unknown[] }).tasks?.length;
+            const list = [...byName].map(([k, v]) => `${k}×${v.n} ${v.ms.toFixed(0)}ms`).join(', ');
+            process.stdout.write(`  ${size} queue page, department ${d}: ${ms.toFixed(0)} ms, ${tasks} tasks; ${list}\n`);
+          }
+        }
+        if (PROFILE === 'only') continue;
+      }
       const row = (name: string, r: Result) => {
         process.stdout.write(`  ${size} ${name}: ${Math.round(r.rps)}/s p99 ${r.p99.toFixed(0)} ms\n`);
         rows.push({
@@ -459,7 +492,7 @@ async function main() {
       `\n${REQUESTS} requests per read case (${TASK_REQUESTS} for the queue) at ${CONNECTIONS} connections, ${SUBMITS} draft+submits at 20, ${EVENTS} events, loopback; FerretDB ${ferret.uri}`,
     );
     console.table(rows);
-    if (SIZES.length > 1) {
+    if (SIZES.length > 1 && PROFILE !== 'only') {
       const [small, large] = [summary[SIZES[0]], summary[SIZES[SIZES.length - 1]]];
       const ref = large['raw findOne({_id}) (reference)'];
       console.log(`\ntargets at ${SIZES[SIZES.length - 1]}:`);
