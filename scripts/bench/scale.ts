@@ -222,7 +222,11 @@ async function seed(
     const submittedAt = new Date(now - ageDays * DAY);
     const copy = shiftDates(structuredClone(template), submittedAt.getTime() - template.submittedAt!.getTime());
     copy._id = randomUUID();
-    copy.ownerId = owners.length && n % 50 === 0 ? owners[(n / 50) % owners.length] : `seed-parent-${copy._id}`;
+    // Every 50th application belongs to one of the bench's parents (whose progress is read), or every one
+    // in a small seed: at 1,000 every 50th left about two live ones, so the progress case was 50 connections
+    // of one or two parents racing for their own request-limit slots.
+    const step = Math.min(50, Math.max(1, Math.floor(target / 2000)));
+    copy.ownerId = owners.length && n % step === 0 ? owners[(n / step) % owners.length] : `seed-parent-${copy._id}`;
     copy.newbornKey = `seed-${randomUUID()}`;
     const isLive = ageDays < LIVE_DAYS;
     await put('application_owners', {
