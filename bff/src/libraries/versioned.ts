@@ -164,7 +164,7 @@ export function createVersionedWriter<T extends { _id: string; version: number }
     }
   }
 
-  return {
+  const writer = {
     load,
     loadMany,
 
@@ -204,6 +204,15 @@ export function createVersionedWriter<T extends { _id: string; version: number }
       throw new AppError('CONFLICT', '该申请正在被同时修改，请稍后重试', { headers: { 'Retry-After': '1' } });
     },
 
+    /** `change` with `start` first, for callers whose `decide` is best written last. */
+    changeFrom<R>(
+      id: string,
+      start: Loaded<T> | undefined,
+      decide: (doc: T | null) => Decision<T, R> | Promise<Decision<T, R>>,
+    ): Promise<ChangeOutcome<T, R>> {
+      return writer.change(id, decide, start);
+    },
+
     /**
      * After a document is deleted with its personal data: its claims lose their payloads but keep their
      * ids until pruned, so a writer that read the document before the deletion cannot commit.
@@ -231,6 +240,7 @@ export function createVersionedWriter<T extends { _id: string; version: number }
       return Change.find({ entityId: id }).sort({ version: 1 }).lean<ChangeDoc[]>();
     },
   };
+  return writer;
 }
 
 /** The update with `version` set to `next` (a `$set`, so applying it is deterministic and idempotent). */

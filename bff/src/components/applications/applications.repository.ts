@@ -196,7 +196,7 @@ export function createApplicationsRepository(
       );
   }
 
-  return {
+  const repository = {
     /** Inserts a new application; its owner slot first, so it is listed as soon as it exists. */
     async insert(doc: ApplicationDoc): Promise<void> {
       await claimOwnerSlot(doc.ownerId, doc._id, doc.createdAt);
@@ -241,38 +241,46 @@ export function createApplicationsRepository(
       start?: Loaded<ApplicationDoc>,
     ) {
       let noticesDue: Date | null = null;
-      const outcome = await versioned.change<R>(
-        id,
-        async (doc) => {
-          const decision = await decide(doc);
-          noticesDue = null;
-          if (!decision.update) return decision;
-          // Queue marks go first: they cannot share the versioned commit, so they exist before it (a mark
-          // whose change lost is dropped later by its reader).
-          const submittedAt = doc?.submittedAt ?? decision.submittedAt;
-          if (decision.queues?.length && submittedAt) await markTaskQueues(id, decision.queues, submittedAt);
-          if (!decision.notices?.length) return decision;
-          const update = decision.update as Record<string, Record<string, unknown>>;
-          const due = decision.notices.reduce((min, n) => (n.nextAt < min ? n.nextAt : min), decision.notices[0].nextAt);
-          const current = doc?.outboxDue ? new Date(doc.outboxDue) : null;
-          await markOutboxDue(id, due);
-          noticesDue = due;
-          return {
-            result: decision.result,
-            update: {
-              ...update,
-              $set: { ...update.$set, outboxDue: current && current < due ? current : due },
-              $push: { ...update.$push, outbox: { $each: decision.notices } },
-            },
-          };
-        },
-        start,
-      );
+      const outcome = await versioned.changeFrom<R>(id, start, async (doc) => {
+        const decision = await decide(doc);
+        noticesDue = null;
+        if (!decision.update) return decision;
+        // Queue marks go first: they cannot share the versioned commit, so they exist before it (a mark
+        // whose change lost is dropped later by its reader).
+        const submittedAt = doc?.submittedAt ?? decision.submittedAt;
+        if (decision.queues?.length && submittedAt) await markTaskQueues(id, decision.queues, submittedAt);
+        if (!decision.notices?.length) return decision;
+        const update = decision.update as Record<string, Record<string, unknown>>;
+        const due = decision.notices.reduce((min, n) => (n.nextAt < min ? n.nextAt : min), decision.notices[0].nextAt);
+        const current = doc?.outboxDue ? new Date(doc.outboxDue) : null;
+        await markOutboxDue(id, due);
+        noticesDue = due;
+        return {
+          result: decision.result,
+          update: {
+            ...update,
+            $set: { ...update.$set, outboxDue: current && current < due ? current : due },
+            $push: { ...update.$push, outbox: { $each: decision.notices } },
+          },
+        };
+      });
       // Marked again once committed: a relay that read the application between the first mark and the
       // commit found nothing pending and put the mark off for its margin; this brings the notices back
       // to their due time. (If this process dies here, the first mark still delivers them, later.)
       if (outcome.changed && noticesDue) await markOutboxDue(id, noticesDue);
       return outcome;
+    },
+
+    /**
+     * `change`, deciding first on `start`: the live application as findById returned it moments ago (and
+     * when that read started), which saves a read; if anyone committed since, that commit loses and
+     * `decide` runs again on the application as it is then.
+     */
+    changeFrom<R>(
+      start: Loaded<ApplicationDoc>,
+      decide: (doc: ApplicationDoc | null) => ApplicationChange<R> | Promise<ApplicationChange<R>>,
+    ) {
+      return repository.change(start.doc._id, decide, start);
     },
 
     sweepChanges: (before: Date) => versioned.sweep(before),
@@ -520,6 +528,7 @@ export function createApplicationsRepository(
       return Audit.find({ applicationId }).sort({ at: 1 }).lean<AuditDoc[]>();
     },
   };
+  return repository;
 }
 
 const itemsForAll = () =>

@@ -336,44 +336,38 @@ export function createApplicationsService(deps: ApplicationsDeps) {
         const claim = await holdNewborn(newbornKey, doc);
         // Decided first on the read above: a draft is never archived, so it is the live one as the write path
         // loads it (one read less, unless someone changed it meanwhile).
-        const out = await repo.change(
-          id,
-          (d) => {
-            if (!d || d.ownerId !== ownerId || d.status === 'withdrawn') throw notFound('该申请');
-            if (d.status !== 'draft') return { result: d.submitKey === submitKey ? 'submitted' : 'already' };
-            if (d.releasedNewbornClaims?.includes(claim)) return { result: 'again' };
-            const input = parseFull(openData(d.data, crypto));
-            if (newbornKeyOf(input) !== newbornKey) return { result: 'again' }; // edited in between
-            const now = deps.now();
-            const items: Partial<Record<ItemKey, ItemRecord>> = {};
-            for (const key of input.items) items[key] = { state: 'waiting', department: ITEM_CATALOGUE[key].department };
-            const dispatched = dispatchReadyItems(items, now, deps.calendar);
-            return {
-              update: {
-                $set: {
-                  status: 'in_progress' satisfies ApplicationStatus,
-                  data: sealData(input as unknown as Obj, crypto),
-                  items,
-                  newbornKey,
-                  newbornClaim: claim,
-                  submitKey,
-                  submittedAt: now,
-                  updatedAt: now,
-                },
-                $push: {
-                  timeline: {
-                    $each: [{ at: now, event: 'submit', actor: 'parent', note: '申请已提交' }, ...dispatched.timeline],
-                  },
-                },
+        const out = await repo.changeFrom({ doc, readAt }, (d) => {
+          if (!d || d.ownerId !== ownerId || d.status === 'withdrawn') throw notFound('该申请');
+          if (d.status !== 'draft') return { result: d.submitKey === submitKey ? 'submitted' : 'already' };
+          if (d.releasedNewbornClaims?.includes(claim)) return { result: 'again' };
+          const input = parseFull(openData(d.data, crypto));
+          if (newbornKeyOf(input) !== newbornKey) return { result: 'again' }; // edited in between
+          const now = deps.now();
+          const items: Partial<Record<ItemKey, ItemRecord>> = {};
+          for (const key of input.items) items[key] = { state: 'waiting', department: ITEM_CATALOGUE[key].department };
+          const dispatched = dispatchReadyItems(items, now, deps.calendar);
+          return {
+            update: {
+              $set: {
+                status: 'in_progress' satisfies ApplicationStatus,
+                data: sealData(input as unknown as Obj, crypto),
+                items,
+                newbornKey,
+                newbornClaim: claim,
+                submitKey,
+                submittedAt: now,
+                updatedAt: now,
               },
-              notices: [noticeEntry('application_submitted', now, id, 'submitted', { itemCount: String(input.items.length) })],
-              queues: queuedDepartments(items),
-              submittedAt: now,
-              result: 'submitted',
-            };
-          },
-          { doc, readAt },
-        );
+              $push: {
+                timeline: { $each: [{ at: now, event: 'submit', actor: 'parent', note: '申请已提交' }, ...dispatched.timeline] },
+              },
+            },
+            notices: [noticeEntry('application_submitted', now, id, 'submitted', { itemCount: String(input.items.length) })],
+            queues: queuedDepartments(items),
+            submittedAt: now,
+            result: 'submitted',
+          };
+        });
         if (out.result === 'submitted') return out.doc!;
         if (out.result === 'already')
           throw new AppError('CONFLICT', '该申请已提交，请勿重复提交', { reason: 'ALREADY_SUBMITTED' });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Connection } from 'mongoose';
 import type { Logger } from '../../libraries/logger';
+import type { Loaded } from '../../libraries/versioned';
 import { isProviderError } from '../../providers/provider-error';
 import type { ApplicationsRepository } from '../applications/applications.repository';
 import type { ApplicationDoc, OutboxEntry } from '../applications/application.model';
@@ -13,7 +14,7 @@ import { createLeases, type Lease } from './outbox.lease';
 export type OutboxRelayDeps = {
   connection: Connection;
   /** The one way applications are read and changed (version claims included). */
-  applications: Pick<ApplicationsRepository, 'findById' | 'change' | 'findOutboxDue' | 'settleOutboxDue'>;
+  applications: Pick<ApplicationsRepository, 'findById' | 'changeFrom' | 'findOutboxDue' | 'settleOutboxDue'>;
   deliver: Deliver;
   now?: () => Date;
   /** Names this relay in its leases; unique per process. */
@@ -159,58 +160,58 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
     return outcomes;
   }
 
-  /** Applies the outcomes to the application as it is now, as one versioned change. */
-  async function record(first: ApplicationDoc, readAt: number, outcomes: Outcome[], result: RelayResult) {
-    const { result: counted, doc: after } = await deps.applications.change(
-      first._id,
-      (doc) => {
-        const counted: RelayResult = { delivered: 0, retried: 0, dead: 0 };
-        if (!doc) return { result: counted };
-        const at = now();
-        const set: Record<string, unknown> = {};
-        const entries: OutboxEntry[] = doc.outbox.map((e) => ({ ...e }));
-        for (const outcome of outcomes) {
-          // Append-only: the index is stable; the id check guards against a document that was replaced.
-          const index = entries[outcome.index]?.id === outcome.id ? outcome.index : entries.findIndex((e) => e.id === outcome.id);
-          const entry = entries[index];
-          if (!entry || entry.state !== 'pending') continue; // another relay recorded it after a takeover
-          const attempts = (entry.attempts ?? 0) + 1;
-          const path = `outbox.${index}`;
-          if (!outcome.ok && outcome.deferUntil) {
-            // Waiting is not failing: no attempt is counted, and the reason shows in the operators' list.
-            Object.assign(entry, { nextAt: outcome.deferUntil, lastError: outcome.error });
-            set[`${path}.nextAt`] = outcome.deferUntil;
-            set[`${path}.lastError`] = outcome.error;
-            continue;
-          }
-          set[`${path}.attempts`] = attempts;
-          if (outcome.ok) {
-            Object.assign(entry, { state: 'done', doneAt: at });
-            set[`${path}.state`] = 'done';
-            set[`${path}.doneAt`] = at;
-            counted.delivered++;
-          } else if (outcome.permanent || attempts >= maxAttempts) {
-            Object.assign(entry, { state: 'dead', lastError: outcome.error });
-            set[`${path}.state`] = 'dead';
-            set[`${path}.lastError`] = outcome.error;
-            counted.dead++;
-          } else {
-            const nextAt = new Date(at.getTime() + backoff(attempts));
-            Object.assign(entry, { nextAt, lastError: outcome.error });
-            set[`${path}.nextAt`] = nextAt;
-            set[`${path}.lastError`] = outcome.error;
-            counted.retried++;
-          }
+  /**
+   * Applies the outcomes to the application as it is now, as one versioned change (decided first on the read
+   * the deliveries were made from: if anyone changed the application since, on the application as it is then).
+   * Returns the application after the change.
+   */
+  async function record(first: Loaded<ApplicationDoc>, outcomes: Outcome[], result: RelayResult) {
+    const { result: counted, doc: after } = await deps.applications.changeFrom(first, (doc) => {
+      const counted: RelayResult = { delivered: 0, retried: 0, dead: 0 };
+      if (!doc) return { result: counted };
+      const at = now();
+      const set: Record<string, unknown> = {};
+      const entries: OutboxEntry[] = doc.outbox.map((e) => ({ ...e }));
+      for (const outcome of outcomes) {
+        // Append-only: the index is stable; the id check guards against a document that was replaced.
+        const index = entries[outcome.index]?.id === outcome.id ? outcome.index : entries.findIndex((e) => e.id === outcome.id);
+        const entry = entries[index];
+        if (!entry || entry.state !== 'pending') continue; // another relay recorded it after a takeover
+        const attempts = (entry.attempts ?? 0) + 1;
+        const path = `outbox.${index}`;
+        if (!outcome.ok && outcome.deferUntil) {
+          // Waiting is not failing: no attempt is counted, and the reason shows in the operators' list.
+          Object.assign(entry, { nextAt: outcome.deferUntil, lastError: outcome.error });
+          set[`${path}.nextAt`] = outcome.deferUntil;
+          set[`${path}.lastError`] = outcome.error;
+          continue;
         }
-        const pending = entries.filter((e) => e.state === 'pending').map((e) => new Date(e.nextAt).getTime());
-        const due = pending.length ? new Date(Math.min(...pending)) : null;
-        const currentDue = doc.outboxDue ? new Date(doc.outboxDue).getTime() : null;
-        if (!Object.keys(set).length && (due?.getTime() ?? null) === currentDue) return { result: counted };
-        set.outboxDue = due;
-        return { update: { $set: set }, result: counted };
-      },
-      { doc: first, readAt },
-    );
+        set[`${path}.attempts`] = attempts;
+        if (outcome.ok) {
+          Object.assign(entry, { state: 'done', doneAt: at });
+          set[`${path}.state`] = 'done';
+          set[`${path}.doneAt`] = at;
+          counted.delivered++;
+        } else if (outcome.permanent || attempts >= maxAttempts) {
+          Object.assign(entry, { state: 'dead', lastError: outcome.error });
+          set[`${path}.state`] = 'dead';
+          set[`${path}.lastError`] = outcome.error;
+          counted.dead++;
+        } else {
+          const nextAt = new Date(at.getTime() + backoff(attempts));
+          Object.assign(entry, { nextAt, lastError: outcome.error });
+          set[`${path}.nextAt`] = nextAt;
+          set[`${path}.lastError`] = outcome.error;
+          counted.retried++;
+        }
+      }
+      const pending = entries.filter((e) => e.state === 'pending').map((e) => new Date(e.nextAt).getTime());
+      const due = pending.length ? new Date(Math.min(...pending)) : null;
+      const currentDue = doc.outboxDue ? new Date(doc.outboxDue).getTime() : null;
+      if (!Object.keys(set).length && (due?.getTime() ?? null) === currentDue) return { result: counted };
+      set.outboxDue = due;
+      return { update: { $set: set }, result: counted };
+    });
     result.delivered += counted.delivered;
     result.retried += counted.retried;
     result.dead += counted.dead;
@@ -222,10 +223,9 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
     if (!lease) return;
     try {
       // Read after taking the lease: whatever an earlier holder recorded is seen, and not delivered again.
-      // The outcomes are recorded on this read unless someone changed the application meanwhile (then on a new one).
       const readAt = Date.now();
       const doc = await deps.applications.findById(applicationId);
-      const after = doc ? await record(doc, readAt, await deliverDue(doc, lease), result) : null;
+      const after = doc ? await record({ doc, readAt }, await deliverDue(doc, lease), result) : null;
       // The queue mark follows what is still pending (or goes, when nothing is and it is old enough), as the
       // application is after the change just recorded.
       await deps.applications.settleOutboxDue(applicationId, after);

@@ -230,86 +230,77 @@ export function createTasksService(deps: TasksDeps) {
       const hash = createHash('sha256').update(JSON.stringify(event)).digest('base64url');
       const readAt = Date.now();
       const { doc: first, itemKey } = await loadTask(department, taskId);
-      const applicationId = first._id;
 
       // Decided first on the read above (the live application as the write path loads it): one read less,
       // unless someone changed it meanwhile.
-      const out = await repo.change(
-        applicationId,
-        (doc) => {
-          const { itemKey: key } = taskOf(doc, department, taskId);
-          // eventIds are the department's, unique per task: the same id on another item is another event.
-          const prior = doc!.eventLog.find((e) => e.id === event.eventId && e.itemKey === key);
-          if (prior) {
-            if (prior.hash !== hash)
-              throw new AppError('IDEMPOTENCY_KEY_REUSED', '该 eventId 已用于内容不同的事件，请为新事件生成新的 eventId');
-            return { result: true }; // replayed
-          }
-          const item = doc!.items[key]!;
-          const to = nextState(key, item.state, event.type, 'department');
-          if (!to) {
-            const allowed = allowedEvents(key, item.state, 'department');
-            throw new AppError(
-              'CONFLICT',
-              `“${ITEM_CATALOGUE[key].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，不能执行 ${event.type}；可执行：${allowed.join('、') || '无'}`,
-              { currentState: item.state, allowedEvents: allowed },
-            );
-          }
-          const now = deps.now();
-          const items: Partial<Record<ItemKey, ItemRecord>> = { ...doc!.items, [key]: { ...item, state: to } };
-          const effect = eventEffect({
-            doc: doc!,
-            itemKey: key,
-            item,
-            event,
-            items,
-            now,
-            crypto,
-            calendar: deps.calendar,
-            notices: deps.noticeSettings,
-          });
-          const entry: TimelineEntry = { at: now, itemKey: key, event: event.type, actor: 'department', state: to };
-          if (effect.note) entry.note = effect.note;
-          const template = NOTICE[to];
-          return {
-            update: {
-              $set: { [`items.${key}.state`]: to, updatedAt: now, ...effect.set, status: deriveApplicationStatus(items) },
-              $push: {
-                timeline: { $each: [entry, ...(effect.timeline ?? [])] },
-                eventLog: { id: event.eventId, itemKey: key, hash },
-              },
+      const out = await repo.changeFrom({ doc: first, readAt }, (doc) => {
+        const { itemKey: key } = taskOf(doc, department, taskId);
+        // eventIds are the department's, unique per task: the same id on another item is another event.
+        const prior = doc!.eventLog.find((e) => e.id === event.eventId && e.itemKey === key);
+        if (prior) {
+          if (prior.hash !== hash)
+            throw new AppError('IDEMPOTENCY_KEY_REUSED', '该 eventId 已用于内容不同的事件，请为新事件生成新的 eventId');
+          return { result: true }; // replayed
+        }
+        const item = doc!.items[key]!;
+        const to = nextState(key, item.state, event.type, 'department');
+        if (!to) {
+          const allowed = allowedEvents(key, item.state, 'department');
+          throw new AppError(
+            'CONFLICT',
+            `“${ITEM_CATALOGUE[key].name}”当前为“${ITEM_STATE_LABELS[item.state]}”，不能执行 ${event.type}；可执行：${allowed.join('、') || '无'}`,
+            { currentState: item.state, allowedEvents: allowed },
+          );
+        }
+        const now = deps.now();
+        const items: Partial<Record<ItemKey, ItemRecord>> = { ...doc!.items, [key]: { ...item, state: to } };
+        const effect = eventEffect({
+          doc: doc!,
+          itemKey: key,
+          item,
+          event,
+          items,
+          now,
+          crypto,
+          calendar: deps.calendar,
+          notices: deps.noticeSettings,
+        });
+        const entry: TimelineEntry = { at: now, itemKey: key, event: event.type, actor: 'department', state: to };
+        if (effect.note) entry.note = effect.note;
+        const template = NOTICE[to];
+        return {
+          update: {
+            $set: { [`items.${key}.state`]: to, updatedAt: now, ...effect.set, status: deriveApplicationStatus(items) },
+            $push: {
+              timeline: { $each: [entry, ...(effect.timeline ?? [])] },
+              eventLog: { id: event.eventId, itemKey: key, hash },
             },
-            // Work queues of the departments whose items this change dispatches (completing unlocks the next).
-            queues: queuedDepartments(items),
-            notices: [
-              ...(template
-                ? [
-                    noticeEntry(
-                      template,
-                      now,
-                      doc!._id,
-                      `${key}|${event.eventId}`,
-                      {
-                        itemName: ITEM_CATALOGUE[key].name,
-                        ...effect.params,
-                      },
-                      key,
-                    ),
-                  ]
-                : []),
-              ...(effect.notices ?? []),
-              // 好差评 invitations (first 受理, all items done) go out with the change that causes them.
-              ...ratingInvitations(
-                doc!,
-                { firstAcceptance: event.type === 'accept', status: deriveApplicationStatus(items) },
-                now,
-              ),
-            ],
-            result: false,
-          };
-        },
-        { doc: first, readAt },
-      );
+          },
+          // Work queues of the departments whose items this change dispatches (completing unlocks the next).
+          queues: queuedDepartments(items),
+          notices: [
+            ...(template
+              ? [
+                  noticeEntry(
+                    template,
+                    now,
+                    doc!._id,
+                    `${key}|${event.eventId}`,
+                    {
+                      itemName: ITEM_CATALOGUE[key].name,
+                      ...effect.params,
+                    },
+                    key,
+                  ),
+                ]
+              : []),
+            ...(effect.notices ?? []),
+            // 好差评 invitations (first 受理, all items done) go out with the change that causes them.
+            ...ratingInvitations(doc!, { firstAcceptance: event.type === 'accept', status: deriveApplicationStatus(items) }, now),
+          ],
+          result: false,
+        };
+      });
       return { replayed: out.result, task: taskView(out.doc!, itemKey, false) };
     },
 
