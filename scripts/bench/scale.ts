@@ -18,7 +18,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { Db } from 'mongodb';
+import type { CommandStartedEvent, CommandSucceededEvent, Db } from 'mongodb';
 import { loadConfig } from '../../config';
 import type { ApplicationDoc } from '../../bff/src/components/applications/application.model';
 import { QUEUE_MARK_MARGIN_MS, outboxDueKey, taskQueueKey } from '../../bff/src/components/applications/applications.repository';
@@ -36,6 +36,9 @@ const TASK_REQUESTS = Number(process.env.BENCH_TASK_REQUESTS ?? 300);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
 const EVENTS = 500;
+/** BENCH_PROFILE=1: also time one queue page per department alone, with its commands; `only`: nothing else. */
+const PROFILE = process.env.BENCH_PROFILE;
+const commands: { name: string; ms: number }[] = [];
 const DAYS = 70;
 const LIVE_DAYS = 14;
 const DAY = 86400_000;
@@ -219,7 +222,11 @@ async function seed(
     const submittedAt = new Date(now - ageDays * DAY);
     const copy = shiftDates(structuredClone(template), submittedAt.getTime() - template.submittedAt!.getTime());
     copy._id = randomUUID();
-    copy.ownerId = owners.length && n % 50 === 0 ? owners[(n / 50) % owners.length] : `seed-parent-${copy._id}`;
+    // Every 50th application belongs to one of the bench's parents (whose progress is read), or every one
+    // in a small seed: at 1,000 every 50th left about two live ones, so the progress case was 50 connections
+    // of one or two parents racing for their own request-limit slots.
+    const step = Math.min(50, Math.max(1, Math.floor(target / 2000)));
+    copy.ownerId = owners.length && n % step === 0 ? owners[(n / step) % owners.length] : `seed-parent-${copy._id}`;
     copy.newbornKey = `seed-${randomUUID()}`;
     const isLive = ageDays < LIVE_DAYS;
     await put('application_owners', {
@@ -263,7 +270,7 @@ async function main() {
   const ferret = await startFerretdb({ dataDir: dir });
   const config = loadConfig({
     NODE_ENV: 'test',
-    MONGODB_URI: ferret.uri,
+    MONGODB_URI: PROFILE ? `${ferret.uri}?monitorCommands=true` : ferret.uri,
     MONGODB_DB: 'scale',
     LOG_LEVEL: 'silent',
     STATIC_DIR: '',
@@ -279,6 +286,16 @@ async function main() {
     ? createLogger({ level: 'warn', destination: fs.createWriteStream('/tmp/bench-bff.log') })
     : createLogger({ level: 'silent' });
   const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
+  if (PROFILE) {
+    const started = new Map<number, string>();
+    connection.getClient().on('commandStarted', (e: CommandStartedEvent) => {
+      started.set(e.requestId, `${e.commandName} ${String(e.command[e.commandName])}`);
+    });
+    connection.getClient().on('commandSucceeded', (e: CommandSucceededEvent) => {
+      commands.push({ name: started.get(e.requestId) ?? e.commandName, ms: e.duration });
+      started.delete(e.requestId);
+    });
+  }
   const deps = { config, logger, connection };
   const components = createComponents(deps);
   const server = http.createServer(createServer(deps, components).callback());
@@ -330,6 +347,26 @@ async function main() {
       tokens = await Promise.all(
         (['hospital', 'police', 'medical_insurance', 'social_security'] as const).map((d) => departmentToken(base, d)),
       );
+      if (PROFILE) {
+        // One page per department, alone, with the commands it sends and their time in the database.
+        for (const [d, token] of tokens.entries()) {
+          for (let n = 0; n < 3; n++) {
+            commands.length = 0;
+            const t = process.hrtime.bigint();
+            const res = await client('GET', '/api/v1/dept/tasks', token);
+            const ms = Number(process.hrtime.bigint() - t) / 1e6;
+            const byName = new Map<string, { n: number; ms: number }>();
+            for (const c of commands) {
+              const e = byName.get(c.name) ?? { n: 0, ms: 0 };
+              byName.set(c.name, { n: e.n + 1, ms: e.ms + c.ms });
+            }
+            const tasks = (JSON.parse(res.body) as { tasks?: unknown[] }).tasks?.length;
+            const list = [...byName].map(([k, v]) => `${k}×${v.n} ${v.ms.toFixed(0)}ms`).join(', ');
+            process.stdout.write(`  ${size} queue page, department ${d}: ${ms.toFixed(0)} ms, ${tasks} tasks; ${list}\n`);
+          }
+        }
+        if (PROFILE === 'only') continue;
+      }
       const row = (name: string, r: Result) => {
         process.stdout.write(`  ${size} ${name}: ${Math.round(r.rps)}/s p99 ${r.p99.toFixed(0)} ms\n`);
         rows.push({
@@ -395,8 +432,11 @@ async function main() {
         }),
       );
       await drain();
-      // 1,000 due notices on live applications (several each when fewer live), queued as the write path queues them.
-      const noticeApps = liveIds.slice(0, 1000);
+      // 1,000 due notices, two on each of 500 live applications at every size (a relay round delivers an
+      // application's due notices together, so notices/s compares across sizes only with the same spread),
+      // queued as the write path queues them.
+      // (At 1,000 the seed has about 100 live ones: the 500 just submitted for the events make up the rest.)
+      const noticeApps = [...liveIds, ...Object.values(fresh).flat()].slice(0, 500);
       const perApp = Math.ceil(1000 / noticeApps.length);
       const at = new Date();
       let notices = 0;
@@ -416,9 +456,23 @@ async function main() {
         await components.applicationsRepo.markOutboxDue(id, at);
         await apps.updateOne({ _id: id }, { $push: { outbox: { $each: entries } }, $set: { outboxDue: at } } as never);
       }
+      commands.length = 0;
       const d0 = process.hrtime.bigint();
       const delivered = await drain();
       const drainS = Number(process.hrtime.bigint() - d0) / 1e9;
+      if (PROFILE) {
+        // What the drain sent to the database: count and summed time (commands overlap: 4 applications at once).
+        const byName = new Map<string, { n: number; ms: number }>();
+        for (const c of commands) {
+          const e = byName.get(c.name) ?? { n: 0, ms: 0 };
+          byName.set(c.name, { n: e.n + 1, ms: e.ms + c.ms });
+        }
+        const list = [...byName]
+          .sort((a, b) => b[1].ms - a[1].ms)
+          .map(([k, v]) => `${k}×${v.n} ${v.ms.toFixed(0)}ms (${(v.ms / v.n).toFixed(1)} each)`)
+          .join(', ');
+        process.stdout.write(`  ${size} relay drain, ${delivered} notices in ${drainS.toFixed(1)} s; ${list}\n`);
+      }
       rows.push({
         size,
         case: `relay drains ${delivered} due notices`,
@@ -456,7 +510,7 @@ async function main() {
       `\n${REQUESTS} requests per read case (${TASK_REQUESTS} for the queue) at ${CONNECTIONS} connections, ${SUBMITS} draft+submits at 20, ${EVENTS} events, loopback; FerretDB ${ferret.uri}`,
     );
     console.table(rows);
-    if (SIZES.length > 1) {
+    if (SIZES.length > 1 && PROFILE !== 'only') {
       const [small, large] = [summary[SIZES[0]], summary[SIZES[SIZES.length - 1]]];
       const ref = large['raw findOne({_id}) (reference)'];
       console.log(`\ntargets at ${SIZES[SIZES.length - 1]}:`);

@@ -181,3 +181,44 @@ test('when the sweeper prunes claims, then only applied ones older than the cut 
   expect(await Counter.findById(id).lean()).toMatchObject({ version: 3, log: ['x', 'dead'] });
   expect(await claimsOf(id)).toEqual([]);
 }, 60_000);
+
+test('when many documents are loaded at once, some with a committed change not yet applied, then each is as load would read it', async () => {
+  const ids = [await newDoc(), await newDoc(), await newDoc()];
+  const writer = writerWith();
+  await writer.change(ids[0], () => ({ update: { $push: { log: 'a' } }, result: null }));
+  // A writer killed after claiming: its change is committed but not applied to the document.
+  const killed = writerWith({
+    afterClaim: async () => {
+      throw new Killed('k');
+    },
+  });
+  await expect(killed.change(ids[1], () => ({ update: { $push: { log: 'b' } }, result: null }))).rejects.toThrow(Killed);
+  expect((await Counter.findById(ids[1]).lean<Doc>())!.version).toBe(1);
+
+  const loaded = await writer.loadMany([...ids, 'doc-missing']);
+  const byId = new Map(loaded.map((d) => [d._id, d]));
+  expect([...byId.keys()].sort()).toEqual([...ids].sort());
+  expect(byId.get(ids[0])).toMatchObject({ version: 2, log: ['a'] });
+  expect(byId.get(ids[1])).toMatchObject({ version: 2, log: ['b'] });
+  expect(byId.get(ids[2])).toMatchObject({ version: 1, log: [] });
+});
+
+test('when a writer starts from a document it loaded and someone commits before it, then its commit loses and it decides again on the new state', async () => {
+  const id = await newDoc();
+  const writer = writerWith();
+  const readAt = Date.now();
+  const start = (await writer.load(id))!;
+  await writer.change(id, () => ({ update: { $push: { log: 'other' } }, result: null }));
+  const seen: string[][] = [];
+  const out = await writer.change(
+    id,
+    (d) => {
+      seen.push([...d!.log]);
+      return { update: { $push: { log: 'mine' } }, result: null };
+    },
+    { doc: start, readAt },
+  );
+  // First on the given (now old) state, whose commit lost; then on the state with the other change.
+  expect(seen).toEqual([[], ['other']]);
+  expect(out.doc).toMatchObject({ version: 3, log: ['other', 'mine'] });
+});

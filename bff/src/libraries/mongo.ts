@@ -41,6 +41,20 @@ export async function pingDatabase(conn: Connection, timeoutMs = 1500): Promise<
   }
 }
 
+/**
+ * The most `_id`s one `{_id: {$in: [...]}}` read carries: the patched FerretDB answers such a read from its `_id`
+ * index up to 1,000 values (scripts/patches/ferretdb-sqlite-id-set.patch) and scans beyond; callers split longer
+ * lists with idChunks.
+ */
+export const ID_SET_MAX = 500;
+
+/** Splits a list of `_id`s into reads of at most ID_SET_MAX. */
+export function idChunks<T>(ids: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let at = 0; at < ids.length; at += ID_SET_MAX) chunks.push(ids.slice(at, at + ID_SET_MAX));
+  return chunks;
+}
+
 /** MongoDB's duplicate-key error, which FerretDB reports with the same code. */
 export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;

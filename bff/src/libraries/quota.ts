@@ -34,7 +34,8 @@ function slotModel(c: Connection, collection: string): Model<SlotDoc> {
  * recipient). FerretDB loses concurrent `$inc`s, so a window is counted in slots: each unit is one insert of
  * `<prefix>|<n>` with a unique `_id`, and two processes racing for slot n cannot both get it — the loser tries
  * n+1, and nobody gets a slot numbered `max` or above. Reading the count first (an `_id` range, which the
- * patched FerretDB answers from its `_id` index) makes the usual case one count and one insert.
+ * patched FerretDB answers from its `_id` index) makes the usual case one count and one insert; a process that
+ * took the key's previous unit tries the next slot first, one insert.
  *
  * Keys end up in the database: callers pass blind indexes (FieldCrypto.blindIndex), never phones or addresses.
  */
@@ -60,12 +61,26 @@ export function createQuota(deps: { connection: Connection; collection: string; 
     }
   }
 
+  /**
+   * The slot after the last one this process took, per window: tried first, so a key's next unit is usually
+   * one insert (no count). Only a hint: another process may hold that slot (the insert fails, the count
+   * decides) and a gap left below it by a refusal is found by the count path once the window is full.
+   */
+  const nextSlot = new Map<string, number>();
+  const took = (prefix: string, n: number) => {
+    if (nextSlot.size >= 10_000) nextSlot.clear();
+    nextSlot.set(prefix, n + 1);
+    return slotId(prefix, n);
+  };
+
   /** Takes the lowest free slot of one window, or returns null when all `max` are taken. */
   async function takeSlot(prefix: string, max: number, expiresAt: Date): Promise<string | null> {
+    const hint = nextSlot.get(prefix);
+    if (hint !== undefined && hint < max && (await insert(slotId(prefix, hint), expiresAt))) return took(prefix, hint);
     const used = await Slot.countDocuments(rangeOf(prefix));
-    for (let n = used; n < max; n++) if (await insert(slotId(prefix, n), expiresAt)) return slotId(prefix, n);
+    for (let n = used; n < max; n++) if (await insert(slotId(prefix, n), expiresAt)) return took(prefix, n);
     // A refusal gives its slot back, which can leave a gap below the count: look for one before saying no.
-    if (used < max) for (let n = 0; n < used; n++) if (await insert(slotId(prefix, n), expiresAt)) return slotId(prefix, n);
+    if (used < max) for (let n = 0; n < used; n++) if (await insert(slotId(prefix, n), expiresAt)) return took(prefix, n);
     return null;
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mongo, Schema, trusted, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import { AppError } from './errors';
-import { isDuplicateKeyError } from './mongo';
+import { ID_SET_MAX, idChunks, isDuplicateKeyError } from './mongo';
 
 const { EJSON } = mongo.BSON;
 
@@ -60,6 +60,9 @@ export type WriterHooks = {
   afterApply?: (claimId: string) => Promise<void>;
 };
 
+/** A document as `load` returned it (every claim applied), and when that read started (Date.now()). */
+export type Loaded<T> = { doc: T; readAt: number };
+
 /** What a writer decided on the current state: an update to commit (without `version`), or none. */
 export type Decision<T, R> = { update?: UpdateQuery<T>; result: R };
 
@@ -110,6 +113,31 @@ export function createVersionedWriter<T extends { _id: string; version: number }
   }
 
   /**
+   * `load` for many documents in two reads: the documents by one `_id` set, then their next claims by one
+   * `_id` set (the patched FerretDB answers both from its `_id` index). The few with a claim waiting to be
+   * applied are loaded one by one. Missing ids are left out; the order is the database's.
+   */
+  async function loadMany(ids: readonly string[]): Promise<T[]> {
+    if (!ids.length) return [];
+    if (ids.length > ID_SET_MAX) {
+      const parts = await Promise.all(idChunks(ids).map(loadMany));
+      return parts.flat();
+    }
+    const docs = await model.find({ _id: trusted({ $in: [...new Set(ids)] }) } as never).lean<T[]>();
+    if (!docs.length) return [];
+    const next = await Change.find(
+      { _id: trusted({ $in: docs.map((d) => claimId(d._id, d.version + 1)) }) },
+      {
+        entityId: 1,
+      },
+    ).lean<Pick<ChangeDoc, 'entityId'>[]>();
+    if (!next.length) return docs;
+    const waiting = new Set(next.map((c) => c.entityId));
+    const loaded: (T | null)[] = await Promise.all(docs.map((d) => (waiting.has(d._id) ? load(d._id) : Promise.resolve(d))));
+    return loaded.filter((d): d is T => !!d);
+  }
+
+  /**
    * Commits `update` as version `version + 1`. True: committed (this writer's claim is in the log).
    * False: another writer committed that version first. Throws when the database cannot tell.
    */
@@ -136,22 +164,28 @@ export function createVersionedWriter<T extends { _id: string; version: number }
     }
   }
 
-  return {
+  const writer = {
     load,
+    loadMany,
 
     /**
      * Read → decide → commit, retried while other writers get there first. `decide` sees the latest
      * state (or null when the document does not exist) and returns the update to make (never touching
      * `version`) with the caller's result; it may throw to refuse. Resolves with the state after the
-     * change; rejects with 409 when the document stays too busy to change.
+     * change; rejects with 409 when the document stays too busy to change. `start`: the document as `load`
+     * returned it moments ago (never a copy from elsewhere, such as an archive), decided on first.
      */
     async change<R>(
       id: string,
       decide: (doc: T | null) => Decision<T, R> | Promise<Decision<T, R>>,
+      start?: Loaded<T>,
     ): Promise<ChangeOutcome<T, R>> {
       for (let attempt = 0; attempt < attempts; attempt++) {
-        const readAt = Date.now();
-        const doc = await load(id);
+        // A caller that has just loaded the document saves the first read: if anyone committed since, the
+        // claim below is taken and the next attempt reads again, as after any lost race.
+        const given = attempt === 0 && start?.doc._id === id ? start : undefined;
+        const readAt = given ? given.readAt : Date.now();
+        const doc = given ? given.doc : await load(id);
         const decision = await decide(doc);
         if (!decision.update) return { doc, result: decision.result, changed: false };
         if (!doc) throw new Error('versioned change: an update was decided for a document that does not exist');
@@ -168,6 +202,15 @@ export function createVersionedWriter<T extends { _id: string; version: number }
         await new Promise((r) => setTimeout(r, Math.random() * 10 * (attempt + 1)));
       }
       throw new AppError('CONFLICT', '该申请正在被同时修改，请稍后重试', { headers: { 'Retry-After': '1' } });
+    },
+
+    /** `change` with `start` first, for callers whose `decide` is best written last. */
+    changeFrom<R>(
+      id: string,
+      start: Loaded<T> | undefined,
+      decide: (doc: T | null) => Decision<T, R> | Promise<Decision<T, R>>,
+    ): Promise<ChangeOutcome<T, R>> {
+      return writer.change(id, decide, start);
     },
 
     /**
@@ -197,6 +240,7 @@ export function createVersionedWriter<T extends { _id: string; version: number }
       return Change.find({ entityId: id }).sort({ version: 1 }).lean<ChangeDoc[]>();
     },
   };
+  return writer;
 }
 
 /** The update with `version` set to `next` (a `$set`, so applying it is deterministic and idempotent). */

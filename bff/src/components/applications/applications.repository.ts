@@ -3,7 +3,7 @@ import { trusted, type Connection, type Model } from 'mongoose';
 import { DEPARTMENT_CODES, isFinal, itemsForDepartment, type DepartmentCode, type ItemState } from '@birth/shared';
 import { isDuplicateKeyError } from '../../libraries/mongo';
 import type { FieldCrypto } from '../../libraries/crypto';
-import { createVersionedWriter, type Decision, type VersionedOptions } from '../../libraries/versioned';
+import { createVersionedWriter, type Decision, type Loaded, type VersionedOptions } from '../../libraries/versioned';
 import {
   applicationSchema,
   archivedApplicationSchema,
@@ -118,6 +118,8 @@ export function createApplicationsRepository(
 
   /** The live application as of its latest committed change (pending claims applied first). */
   const findHot = (id: string) => versioned.load(id);
+  /** Many live applications, each as findHot would read it: two `_id` set reads in all (versioned.loadMany). */
+  const loadHot = (ids: readonly string[]) => versioned.loadMany(ids);
   /** Hot first, then the archive: for reads by the owner or an operator, never for writers. */
   const findAnywhere = async (id: string) => (await findHot(id)) ?? Archive.findById(id).lean<ApplicationDoc>();
 
@@ -194,7 +196,7 @@ export function createApplicationsRepository(
       );
   }
 
-  return {
+  const repository = {
     /** Inserts a new application; its owner slot first, so it is listed as soon as it exists. */
     async insert(doc: ApplicationDoc): Promise<void> {
       await claimOwnerSlot(doc.ownerId, doc._id, doc.createdAt);
@@ -232,9 +234,14 @@ export function createApplicationsRepository(
      * the outbox (see libraries/versioned.ts for why this holds on FerretDB). Retries lost races by
      * deciding again on the new state.
      */
-    async change<R>(id: string, decide: (doc: ApplicationDoc | null) => ApplicationChange<R> | Promise<ApplicationChange<R>>) {
+    async change<R>(
+      id: string,
+      decide: (doc: ApplicationDoc | null) => ApplicationChange<R> | Promise<ApplicationChange<R>>,
+      /** The live application as findById returned it moments ago (and when that read started): decided on first. */
+      start?: Loaded<ApplicationDoc>,
+    ) {
       let noticesDue: Date | null = null;
-      const outcome = await versioned.change<R>(id, async (doc) => {
+      const outcome = await versioned.changeFrom<R>(id, start, async (doc) => {
         const decision = await decide(doc);
         noticesDue = null;
         if (!decision.update) return decision;
@@ -262,6 +269,18 @@ export function createApplicationsRepository(
       // to their due time. (If this process dies here, the first mark still delivers them, later.)
       if (outcome.changed && noticesDue) await markOutboxDue(id, noticesDue);
       return outcome;
+    },
+
+    /**
+     * `change`, deciding first on `start`: the live application as findById returned it moments ago (and
+     * when that read started), which saves a read; if anyone committed since, that commit loses and
+     * `decide` runs again on the application as it is then.
+     */
+    changeFrom<R>(
+      start: Loaded<ApplicationDoc>,
+      decide: (doc: ApplicationDoc | null) => ApplicationChange<R> | Promise<ApplicationChange<R>>,
+    ) {
+      return repository.change(start.doc._id, decide, start);
     },
 
     sweepChanges: (before: Date) => versioned.sweep(before),
@@ -294,18 +313,19 @@ export function createApplicationsRepository(
     },
 
     /**
-     * After the relay worked on an application (under its lease): re-reads it and settles the marks it was
+     * After the relay worked on an application (under its lease): re-reads it (or takes `current`, the state its
+     * own change just left, which is as good: a writer marks before and after committing) and settles the marks it was
      * found by. With entries pending, the next one gets its mark (inserted before the old marks go, so a
      * crash in between leaves an extra mark, never none). With nothing pending, a mark older than the margin
      * goes; a younger one (its writer may not have committed yet) moves to a re-check after the margin,
      * out of the way of what is due now. Removals are conditional on the mark being the one read, so a
      * writer's fresh mark (same key, newer `markedAt`) is not undone.
      */
-    async settleOutboxDue(appId: string): Promise<void> {
+    async settleOutboxDue(appId: string, current?: ApplicationDoc | null): Promise<void> {
       const seen = dueSeen.get(appId) ?? [];
       dueSeen.delete(appId);
       if (!seen.length) return;
-      const doc = await findHot(appId);
+      const doc = current === undefined ? await findHot(appId) : current;
       const pending = (doc?.outbox ?? []).filter((e) => e.state === 'pending').map((e) => new Date(e.nextAt).getTime());
       const moveTo = async (mark: OutboxDueDoc, dueAt: Date) => {
         const key = outboxDueKey(dueAt, appId);
@@ -412,8 +432,8 @@ export function createApplicationsRepository(
      * Applications with an item of this department in one of `states`, oldest submission first (a work
      * queue), after the cursor (the last page's final submittedAt and id). Reads the department's queue
      * marks (keyed `q:<submittedAt>|<id>`, one per application it still has work on) as `_id` ranges in key
-     * order, a page's worth at a time, then each application by `_id`, until the page is full; marks of
-     * applications the department is done with are skipped, and removed once older than the margin.
+     * order, a page's worth at a time, then those applications by one `_id` set read, until the page is full;
+     * marks of applications the department is done with are skipped, and removed once older than the margin.
      */
     async findTasks(
       department: DepartmentCode,
@@ -435,13 +455,14 @@ export function createApplicationsRepository(
           .sort({ _id: 1 })
           .limit(batch)
           .lean<TaskQueueDoc[]>();
-        // In order, a few look-ups at a time: only as many as the page still needs.
+        // In order, as many applications as the page still needs, each round one `_id` set read (loadMany): a
+        // page costs the same few reads whatever its size, unless marks of finished work are in the way.
         for (let at = 0; at < marks.length && docs.length < limit;) {
-          const chunk = marks.slice(at, at + Math.min(10, limit - docs.length));
+          const chunk = marks.slice(at, at + limit - docs.length);
           at += chunk.length;
-          const found = await Promise.all(chunk.map((mark) => findHot(applicationOfMark(mark._id))));
-          for (const [i, doc] of found.entries()) {
-            const mark = chunk[i];
+          const found = new Map((await loadHot(chunk.map((mark) => applicationOfMark(mark._id)))).map((d) => [d._id, d]));
+          for (const mark of chunk) {
+            const doc = found.get(applicationOfMark(mark._id)) ?? null;
             // A mark under another submission time than the application's is not its mark (its own is elsewhere).
             const stray = !doc?.submittedAt || taskQueueKey(doc.submittedAt, doc._id) !== mark._id;
             if (stray || departmentDone(doc, department)) {
@@ -507,6 +528,7 @@ export function createApplicationsRepository(
       return Audit.find({ applicationId }).sort({ at: 1 }).lean<AuditDoc[]>();
     },
   };
+  return repository;
 }
 
 const itemsForAll = () =>

@@ -322,6 +322,7 @@ export function createApplicationsService(deps: ApplicationsDeps) {
      */
     async submit(ownerId: string, id: string, submitKey: string): Promise<ApplicationDoc> {
       for (let round = 0; round < 4; round++) {
+        const readAt = Date.now();
         const doc = await getOwned(ownerId, id);
         if (doc.status !== 'draft') {
           if (doc.submitKey === submitKey) return doc;
@@ -333,7 +334,9 @@ export function createApplicationsService(deps: ApplicationsDeps) {
           throw validationFailed(missingPhotos, `还有 ${missingPhotos.length} 项照片材料需要上传，请按提示逐项补充`);
         const newbornKey = newbornKeyOf(input);
         const claim = await holdNewborn(newbornKey, doc);
-        const out = await repo.change(id, (d) => {
+        // Decided first on the read above: a draft is never archived, so it is the live one as the write path
+        // loads it (one read less, unless someone changed it meanwhile).
+        const out = await repo.changeFrom({ doc, readAt }, (d) => {
           if (!d || d.ownerId !== ownerId || d.status === 'withdrawn') throw notFound('该申请');
           if (d.status !== 'draft') return { result: d.submitKey === submitKey ? 'submitted' : 'already' };
           if (d.releasedNewbornClaims?.includes(claim)) return { result: 'again' };

@@ -1,32 +1,34 @@
-import { trusted, type Connection } from 'mongoose';
+import { trusted, type Connection, type Model } from 'mongoose';
+import { idChunks } from '../../libraries/mongo';
 import { ATTACHMENT_KINDS, PARENT_ROLES, type ParentRole } from '@birth/shared';
 import { attachmentSchema, licenceChoiceSchema, type AttachmentDoc, type LicenceChoiceDoc } from './attachment.model';
 
 /**
  * Photo metadata and licence choices. Neither is part of the application document: no versioned write.
  * Both are keyed `<applicationId>:<kind>` / `<applicationId>:<role>`, so an application's records are read
- * by `_id` (a handful of index look-ups), never by a filter that FerretDB would answer with a scan.
+ * by `_id` (one `_id` set read for a page of applications), never by a filter that FerretDB would answer with a scan.
  */
 export function createAttachmentsRepository(connection: Connection) {
   const Attachment = connection.model<AttachmentDoc>('Attachment', attachmentSchema, 'attachments');
   const LicenceChoice = connection.model<LicenceChoiceDoc>('LicenceChoice', licenceChoiceSchema, 'licence_choices');
 
-  const photosOf = async (applicationIds: readonly string[]) =>
-    (
-      await Promise.all(
-        applicationIds.flatMap((id) =>
-          ATTACHMENT_KINDS.map((kind) => Attachment.findById(`${id}:${kind}`).lean<AttachmentDoc>()),
-        ),
-      )
-    ).filter((d): d is AttachmentDoc => !!d);
-  const licencesOf = async (applicationIds: readonly string[]) =>
-    (
-      await Promise.all(
-        applicationIds.flatMap((id) =>
-          PARENT_ROLES.map((role) => LicenceChoice.findById(`${id}:${role}`).lean<LicenceChoiceDoc>()),
-        ),
-      )
-    ).filter((d): d is LicenceChoiceDoc => !!d);
+  /** The records under these keys, in the keys' order: one `_id` set read (a few for a long list). */
+  async function byKeys<T extends { _id: string }>(model: Model<T>, keys: readonly string[]): Promise<T[]> {
+    const found = new Map<string, T>();
+    for (const chunk of idChunks(keys))
+      for (const doc of await model.find({ _id: trusted({ $in: chunk }) } as never).lean<T[]>()) found.set(doc._id, doc);
+    return keys.flatMap((key) => found.get(key) ?? []);
+  }
+  const photosOf = (applicationIds: readonly string[]) =>
+    byKeys(
+      Attachment,
+      applicationIds.flatMap((id) => ATTACHMENT_KINDS.map((kind) => `${id}:${kind}`)),
+    );
+  const licencesOf = (applicationIds: readonly string[]) =>
+    byKeys(
+      LicenceChoice,
+      applicationIds.flatMap((id) => PARENT_ROLES.map((role) => `${id}:${role}`)),
+    );
 
   return {
     /** Stores the record for its kind and returns the one it replaced, if any. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Connection } from 'mongoose';
 import type { Logger } from '../../libraries/logger';
+import type { Loaded } from '../../libraries/versioned';
 import { isProviderError } from '../../providers/provider-error';
 import type { ApplicationsRepository } from '../applications/applications.repository';
 import type { ApplicationDoc, OutboxEntry } from '../applications/application.model';
@@ -13,7 +14,7 @@ import { createLeases, type Lease } from './outbox.lease';
 export type OutboxRelayDeps = {
   connection: Connection;
   /** The one way applications are read and changed (version claims included). */
-  applications: Pick<ApplicationsRepository, 'findById' | 'change' | 'findOutboxDue' | 'settleOutboxDue'>;
+  applications: Pick<ApplicationsRepository, 'findById' | 'changeFrom' | 'findOutboxDue' | 'settleOutboxDue'>;
   deliver: Deliver;
   now?: () => Date;
   /** Names this relay in its leases; unique per process. */
@@ -159,9 +160,13 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
     return outcomes;
   }
 
-  /** Applies the outcomes to the application as it is now, as one versioned change. */
-  async function record(first: ApplicationDoc, outcomes: Outcome[], result: RelayResult): Promise<void> {
-    const { result: counted } = await deps.applications.change(first._id, (doc) => {
+  /**
+   * Applies the outcomes to the application as it is now, as one versioned change (decided first on the read
+   * the deliveries were made from: if anyone changed the application since, on the application as it is then).
+   * Returns the application after the change.
+   */
+  async function record(first: Loaded<ApplicationDoc>, outcomes: Outcome[], result: RelayResult) {
+    const { result: counted, doc: after } = await deps.applications.changeFrom(first, (doc) => {
       const counted: RelayResult = { delivered: 0, retried: 0, dead: 0 };
       if (!doc) return { result: counted };
       const at = now();
@@ -210,6 +215,7 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
     result.delivered += counted.delivered;
     result.retried += counted.retried;
     result.dead += counted.dead;
+    return after;
   }
 
   async function processApplication(applicationId: string, result: RelayResult): Promise<void> {
@@ -217,10 +223,12 @@ export function createOutboxRelay(deps: OutboxRelayDeps) {
     if (!lease) return;
     try {
       // Read after taking the lease: whatever an earlier holder recorded is seen, and not delivered again.
+      const readAt = Date.now();
       const doc = await deps.applications.findById(applicationId);
-      if (doc) await record(doc, await deliverDue(doc, lease), result);
-      // The queue mark follows what is still pending (or goes, when nothing is and it is old enough).
-      await deps.applications.settleOutboxDue(applicationId);
+      const after = doc ? await record({ doc, readAt }, await deliverDue(doc, lease), result) : null;
+      // The queue mark follows what is still pending (or goes, when nothing is and it is old enough), as the
+      // application is after the change just recorded.
+      await deps.applications.settleOutboxDue(applicationId, after);
     } finally {
       await leases.release(lease);
     }

@@ -228,10 +228,12 @@ export function createTasksService(deps: TasksDeps) {
       if (!parsed.success) throw validationFailed(formatZodIssues(parsed.error));
       const event = parsed.data;
       const hash = createHash('sha256').update(JSON.stringify(event)).digest('base64url');
+      const readAt = Date.now();
       const { doc: first, itemKey } = await loadTask(department, taskId);
-      const applicationId = first._id;
 
-      const out = await repo.change(applicationId, (doc) => {
+      // Decided first on the read above (the live application as the write path loads it): one read less,
+      // unless someone changed it meanwhile.
+      const out = await repo.changeFrom({ doc: first, readAt }, (doc) => {
         const { itemKey: key } = taskOf(doc, department, taskId);
         // eventIds are the department's, unique per task: the same id on another item is another event.
         const prior = doc!.eventLog.find((e) => e.id === event.eventId && e.itemKey === key);
