@@ -6,7 +6,6 @@
 // bare Koa"). The BFF is built as production builds it, on a database connection that is never opened
 // (none of these routes reads it). Usage: node --import tsx scripts/bench/api-inprocess.ts
 // (BENCH_INPROCESS_N answers per round, default 40,000; BENCH_INPROCESS_ROUNDS, default 6).
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import { Duplex } from 'node:stream';
@@ -15,6 +14,7 @@ import mongoose from 'mongoose';
 import { loadConfig } from '../../config';
 import { createLogger } from '../../bff/src/libraries/logger';
 import { createComponents, createServer } from '../../bff/src/server';
+import { productionEnvironment } from './production-env';
 
 const N = Number(process.env.BENCH_INPROCESS_N ?? 40_000);
 const ROUNDS = Number(process.env.BENCH_INPROCESS_ROUNDS ?? 6);
@@ -68,17 +68,10 @@ async function main() {
   bare.use((ctx) => {
     ctx.body = { status: 'ok' };
   });
-  const secret = () => randomBytes(32).toString('base64');
   const config = loadConfig({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
+    ...productionEnvironment(),
     MONGODB_URI: 'mongodb://127.0.0.1:9/never-opened',
     MONGODB_DB: 'bench',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    DATA_ENCRYPTION_KEY: secret(),
-    BLIND_INDEX_KEY: secret(),
-    DEPT_CLIENTS: `police:bench-police:${randomBytes(16).toString('hex')}`,
-    OPERATOR_CLIENTS: `bench-operator:${randomBytes(16).toString('hex')}`,
   });
   // The request lines are written as production writes them (gathered, then one write per 8 KiB), to /dev/null.
   const logger = createLogger({ level: 'info', fd: fs.openSync('/dev/null', 'w') });

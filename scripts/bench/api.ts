@@ -12,13 +12,13 @@
 // BENCH_API_PROFILE=<dir> also runs the BFF under `node --cpu-prof` and prints its hottest functions;
 // BENCH_API_ONLY=<path> measures one BFF target (with the references).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { ensureFerretdb, freePort, startFerretdb } from '../lib/ferretdb.cjs';
 import { topFunctions } from './cpu-profile';
+import { productionEnvironment } from './production-env';
 
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_API_ROUNDS ?? 3);
@@ -114,7 +114,6 @@ async function main() {
     }
     const logFile = path.join(dir, 'bff.log');
     const logFd = fs.openSync(logFile, 'w');
-    const secret = () => randomBytes(32).toString('base64');
     const bff = spawn(
       process.execPath,
       [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...tsx, 'bff/src/start.ts'],
@@ -123,17 +122,11 @@ async function main() {
         stdio: ['ignore', logFd, 'inherit'],
         env: {
           ...env,
-          NODE_ENV: 'production',
-          LOG_LEVEL: 'info',
+          ...productionEnvironment(),
           PORT: String(ports.bff),
           HOST: '127.0.0.1',
           MONGODB_URI: db.uri,
           MONGODB_DB: 'bench',
-          JWT_SECRET: randomBytes(32).toString('hex'),
-          DATA_ENCRYPTION_KEY: secret(),
-          BLIND_INDEX_KEY: secret(),
-          DEPT_CLIENTS: `police:bench-police:${randomBytes(16).toString('hex')}`,
-          OPERATOR_CLIENTS: `bench-operator:${randomBytes(16).toString('hex')}`,
         },
       },
     );
