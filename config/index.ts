@@ -91,7 +91,9 @@ export const ConfigSchema = z.object({
     .min(100)
     .max(600_000)
     .default(30_000)
-    .describe('a request still running after this many ms is answered 503 (Retry-After); photo uploads have UPLOAD_TIMEOUT_MS'),
+    .describe(
+      'a request still running after this many ms is answered 503 (Retry-After), checked every tenth of it (at most 1 s); photo uploads have UPLOAD_TIMEOUT_MS',
+    ),
   UPLOAD_TIMEOUT_MS: z.coerce
     .number()
     .int()
