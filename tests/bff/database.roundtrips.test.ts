@@ -1,6 +1,6 @@
 // How many commands each hot request sends to the database, counted by the driver's command monitoring on
 // the real FerretDB (no timings). A department's queue page must cost the same number of reads whatever its
-// size; progress is one read of the application.
+// size; progress is one read of the application (and, once a minute per parent, its request-limit unit).
 import type { CommandStartedEvent } from 'mongodb';
 import { departmentToken, submittedApplication } from '../support/fixtures';
 import { api, startTestServer, testDatabaseUri, type TestServer } from '../support/test-server';
@@ -52,6 +52,29 @@ test('when a parent reads progress, then the BFF reads the application once by _
   // The application, its next version claim, the request-limit slot (and the window's count when a new
   // minute began since the parent's last request).
   expect(sent.total).toBeLessThanOrEqual(4);
+});
+
+test('when a parent reads progress again within the minute, then the request limit costs no database command', async () => {
+  const { token, id } = applications[0];
+  const minute = () => Math.floor(Date.now() / 60_000);
+  let checked = 0;
+  let previous = -1; // the minute the request before began in
+  for (let i = 0; i < 6; i++) {
+    const before = minute();
+    const sent = await count(async () => {
+      expect((await api(server.url, 'GET', `/api/v1/applications/${id}/progress`, { token })).status).toBe(200);
+    });
+    // A request in the same minute as the one before it draws on the unit this process already holds
+    // (libraries/rate-limit.ts: 10,000 requests a unit under the tests' limit); one in a minute that began
+    // since the request before takes a unit and is not judged.
+    const sameMinute = previous === before && minute() === before;
+    previous = before;
+    if (!sameMinute) continue;
+    checked++;
+    expect(sent.list.filter((c) => c.endsWith('rate_limits'))).toEqual([]);
+    expect(sent.total).toBe(2); // the application and its next version claim
+  }
+  expect(checked).toBeGreaterThan(0);
 });
 
 test('when a department reads a queue page of 2 and of 8 applications, then both cost the same reads', async () => {

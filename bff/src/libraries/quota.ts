@@ -24,6 +24,11 @@ const slotSchema = new Schema<SlotDoc>({ _id: String, expiresAt: { type: Date, r
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 const SLOT_DIGITS = 6;
 
+/** The start (ms since the epoch) of the window of `windowMs` that `at` falls in, aligned to China-time midnight. */
+export function windowStart(windowMs: number, at: number): number {
+  return Math.floor((at + CHINA_OFFSET_MS) / windowMs) * windowMs - CHINA_OFFSET_MS;
+}
+
 function slotModel(c: Connection, collection: string): Model<SlotDoc> {
   const name = `QuotaSlot:${collection}`;
   return (c.models[name] as Model<SlotDoc> | undefined) ?? c.model<SlotDoc>(name, slotSchema, collection);
@@ -44,7 +49,7 @@ export function createQuota(deps: { connection: Connection; collection: string; 
   const now = deps.now ?? (() => new Date());
 
   function windowOf(limit: QuotaLimit, at: number) {
-    const start = Math.floor((at + CHINA_OFFSET_MS) / limit.windowMs) * limit.windowMs - CHINA_OFFSET_MS;
+    const start = windowStart(limit.windowMs, at);
     return { start, end: start + limit.windowMs };
   }
 
