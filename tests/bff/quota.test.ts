@@ -2,26 +2,19 @@
 // than the limit between them, a refusal gives back what it took, windows follow China-time days.
 import type { Connection } from 'mongoose';
 import { createQuota } from '../../bff/src/libraries/quota';
-import { createConnection } from '../../bff/src/libraries/mongo';
-import { testDatabaseUri, uniqueDbName } from '../support/test-server';
+import { twoConnections } from '../support/test-server';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-let db: string;
 let a: Connection;
 let b: Connection;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  db = uniqueDbName('quota');
   // Two connections with their own pools: what two BFF processes would be.
-  a = createConnection(testDatabaseUri(), db);
-  b = createConnection(testDatabaseUri(), db);
-  await Promise.all([a.asPromise(), b.asPromise()]);
+  ({ a, b, close } = await twoConnections('quota'));
 });
-afterAll(async () => {
-  await a.dropDatabase().catch(() => undefined);
-  await Promise.all([a.close(), b.close()]);
-});
+afterAll(() => close());
 
 test('when 40 takes race from two connections for a limit of 7, exactly 7 are granted', async () => {
   const at = new Date('2026-03-02T03:00:00Z');

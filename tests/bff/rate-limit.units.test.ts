@@ -6,25 +6,18 @@ import type { Context } from 'koa';
 import type { Connection } from 'mongoose';
 import { createQuota } from '../../bff/src/libraries/quota';
 import { rateLimit, requestsPerUnit } from '../../bff/src/libraries/rate-limit';
-import { createConnection } from '../../bff/src/libraries/mongo';
-import { testDatabaseUri, uniqueDbName } from '../support/test-server';
+import { twoConnections } from '../support/test-server';
 
 let a: Connection;
 let b: Connection;
+let close: () => Promise<void>;
 let at = new Date('2026-03-02T03:00:10Z').getTime();
 const now = () => at;
 
 beforeAll(async () => {
-  const db = uniqueDbName('units');
-  // Two connections with their own pools: what two BFF processes would be.
-  a = createConnection(testDatabaseUri(), db);
-  b = createConnection(testDatabaseUri(), db);
-  await Promise.all([a.asPromise(), b.asPromise()]);
+  ({ a, b, close } = await twoConnections('units'));
 });
-afterAll(async () => {
-  await a.dropDatabase().catch(() => undefined);
-  await Promise.all([a.close(), b.close()]);
-});
+afterAll(() => close());
 
 /** A process's limiter on `connection`: resolves true when a request passes, false when it is refused (429). */
 function limiter(connection: Connection, collection: string, max: number) {

@@ -32,6 +32,25 @@ export function uniqueDbName(prefix = 't'): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
 
+/**
+ * Two connections with pools of their own to one fresh database of the run's FerretDB: what two BFF
+ * processes would be. `close` drops the database and closes both.
+ */
+export async function twoConnections(prefix: string): Promise<{ a: Connection; b: Connection; close(): Promise<void> }> {
+  const db = uniqueDbName(prefix);
+  const a = createConnection(testDatabaseUri(), db);
+  const b = createConnection(testDatabaseUri(), db);
+  await Promise.all([a.asPromise(), b.asPromise()]);
+  return {
+    a,
+    b,
+    async close() {
+      await a.dropDatabase().catch(() => undefined);
+      await Promise.all([a.close(), b.close()]);
+    },
+  };
+}
+
 export async function startTestServer(
   env: Record<string, string> = {},
   deps: Partial<Pick<ServerDeps, 'now' | 'guide' | 'calendar' | 'identity' | 'writerHooks'>> = {},
