@@ -22,8 +22,8 @@ const FLUSH_INTERVAL_MS = 1000;
 /** How many characters of lines are gathered before they are written (about 60 request lines). */
 const BUFFER_CHARS = 8192;
 
-/** A pino destination that can also write out what it holds at once. */
-type LineDestination = pino.DestinationStream & { flush(cb?: (err?: Error) => void): void; flushSync(): void };
+/** A pino destination that can also write out what it holds at once (pino's `logger.flush`). */
+type LineDestination = pino.DestinationStream & { flush(cb?: (err?: Error) => void): void };
 
 /**
  * Lines gathered in memory and written to `fd` in one synchronous write once BUFFER_CHARS have gathered,
@@ -80,7 +80,6 @@ function lineBuffer(fd: number): LineDestination {
       flushSync(true);
       cb?.();
     },
-    flushSync: () => flushSync(true),
   };
 }
 

@@ -89,6 +89,10 @@ export function createQuota(deps: { connection: Connection; collection: string; 
     return null;
   }
 
+  async function giveBack(slots: readonly string[]) {
+    if (slots.length) await Slot.deleteMany({ _id: trusted({ $in: [...slots] }) });
+  }
+
   return {
     async take(key, limits) {
       const at = now().getTime();
@@ -97,7 +101,7 @@ export function createQuota(deps: { connection: Connection; collection: string; 
         const { start, end } = windowOf(limit, at);
         const slot = limit.max > 0 ? await takeSlot(`${key}|${limit.name}|${start}`, limit.max, new Date(end)) : null;
         if (!slot) {
-          if (taken.length) await Slot.deleteMany({ _id: trusted({ $in: taken }) });
+          await giveBack(taken);
           return { ok: false, limit: limit.name, retryAfterMs: Math.max(1, end - at) };
         }
         taken.push(slot);
@@ -105,9 +109,7 @@ export function createQuota(deps: { connection: Connection; collection: string; 
       return { ok: true, slots: taken };
     },
 
-    async giveBack(slots) {
-      if (slots.length) await Slot.deleteMany({ _id: trusted({ $in: [...slots] }) });
-    },
+    giveBack,
 
     async sweep() {
       return (await Slot.deleteMany({ expiresAt: trusted({ $lte: now() }) })).deletedCount;
