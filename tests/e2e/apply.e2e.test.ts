@@ -1,6 +1,15 @@
 import { h5AppUnderTest } from '../support/browser';
 import { idNumber, loginParent } from '../support/fixtures';
-import { axeViolations, button, current, fill, next, openAsNewDevice, screenshotWholePage, settled } from '../support/h5';
+import {
+  axeViolations,
+  button,
+  current,
+  fill,
+  next,
+  openAsNewDevice,
+  screenshotWholePage,
+  startApplication,
+} from '../support/h5';
 import { api } from '../support/test-server';
 
 jest.setTimeout(180_000);
@@ -25,9 +34,7 @@ describe('填写申请 in the H5 app', () => {
       if (found.length) violations[name] = found;
     };
 
-    await page.locator('taro-button-core', { hasText: '开始办理' }).first().click();
-    await current(page).getByRole('heading', { level: 1, name: '宝宝信息' }).waitFor();
-    await settled(page);
+    await startApplication(page);
 
     // 下一步 on an empty step: every missing field at once, in Chinese, next to its field.
     await button(page, '下一步').click();

@@ -9,11 +9,13 @@ import {
   button,
   current,
   fill,
+  fillNewborn,
   next,
   openAsNewDevice,
   registerWithMotherAndMailToNingbo,
   screenshotWholePage,
   settled,
+  startApplication,
 } from '../support/h5';
 import { api } from '../support/test-server';
 
@@ -43,15 +45,8 @@ describe('the parent app beyond the first submit', () => {
     const { page, devCode } = await openAsNewDevice(app.browser.context, app.server.url);
     const token = await loginParent(app.server.url, devCode);
 
-    await page.locator('taro-button-core', { hasText: '开始办理' }).first().click();
-    await current(page).getByRole('heading', { level: 1, name: '宝宝信息' }).waitFor();
-    await settled(page);
-    await fill(page, '宝宝姓名', '陈一一');
-    await current(page).getByRole('radio', { name: '男' }).click();
-    await current(page).getByRole('radio', { name: '今天' }).click();
-    await current(page).locator('input[type="time"]').fill('00:05');
-    await current(page).getByLabel('出生医院').selectOption('nb-women-children');
-    await next(page, '母亲信息');
+    await startApplication(page);
+    await fillNewborn(page, { name: '陈一一', sex: '男', day: '今天', time: '00:05', hospital: 'nb-women-children' });
     await fill(page, '母亲姓名', '周敏');
     await fill(page, '母亲身份证号码', idNumber('19940101', 'female'));
     await fill(page, '母亲手机号码', '13700001111');
@@ -147,15 +142,8 @@ describe('the parent app beyond the first submit', () => {
 
   test('when a photo is chosen, then it is compressed on the phone, stored by the BFF, and a network failure offers 重试; a blurred photo shows the BFF message with 重拍', async () => {
     const { page } = await openAsNewDevice(app.browser.context, app.server.url);
-    await page.locator('taro-button-core', { hasText: '开始办理' }).first().click();
-    await current(page).getByRole('heading', { level: 1, name: '宝宝信息' }).waitFor();
-    await settled(page);
-    await fill(page, '宝宝姓名', '林小满');
-    await current(page).getByRole('radio', { name: '女' }).click();
-    await current(page).getByRole('radio', { name: '前天' }).click();
-    await current(page).locator('input[type="time"]').fill('12:00');
-    await current(page).getByLabel('出生医院').selectOption('hz-maternal-child');
-    await next(page, '母亲信息');
+    await startApplication(page);
+    await fillNewborn(page, { name: '林小满', sex: '女', day: '前天', time: '12:00', hospital: 'hz-maternal-child' });
     // Straight to the photo step through the review's 修改 is not possible before the steps are done,
     // so walk on with valid data.
     await fill(page, '母亲姓名', '林芳');

@@ -10,11 +10,12 @@ import {
   axeViolations,
   current,
   fill,
+  fillNewborn,
   next,
   openAsNewDevice,
   registerWithMotherAndMailToNingbo,
   screenshotWholePage,
-  settled,
+  startApplication,
 } from '../support/h5';
 import { api } from '../support/test-server';
 
@@ -37,15 +38,8 @@ describe('prefill from the verified identity', () => {
     const person = devIdentity(devCode);
     const token = await loginParent(app.server.url, devCode);
 
-    await page.locator('taro-button-core', { hasText: '开始办理' }).first().click();
-    await current(page).getByRole('heading', { level: 1, name: '宝宝信息' }).waitFor();
-    await settled(page);
-    await fill(page, '宝宝姓名', '沈安安');
-    await current(page).getByRole('radio', { name: '女' }).click();
-    await current(page).getByRole('radio', { name: '今天' }).click();
-    await current(page).locator('input[type="time"]').fill('00:10');
-    await current(page).getByLabel('出生医院').selectOption('nb-women-children');
-    await next(page, '母亲信息');
+    await startApplication(page);
+    await fillNewborn(page, { name: '沈安安', sex: '女', day: '今天', time: '00:10', hospital: 'nb-women-children' });
 
     // The offer shows the identity masked, exactly as the login answered it.
     const offer = current(page).locator('.identity-fill');

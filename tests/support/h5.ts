@@ -79,6 +79,26 @@ export async function fill(page: Page, label: string, value: string): Promise<vo
   await current(page).getByLabel(label, { exact: true }).fill(value);
 }
 
+/** From the guide to the first step: taps 开始办理 and waits for 宝宝信息 to settle. */
+export async function startApplication(page: Page): Promise<void> {
+  await page.locator('taro-button-core', { hasText: '开始办理' }).first().click();
+  await current(page).getByRole('heading', { level: 1, name: '宝宝信息' }).waitFor();
+  await settled(page);
+}
+
+/** Fills 宝宝信息 (time HH:MM on the chosen day, a hospital id of the guide) and goes on to 母亲信息. */
+export async function fillNewborn(
+  page: Page,
+  baby: { name: string; sex: '男' | '女'; day: '今天' | '昨天' | '前天'; time: string; hospital: string },
+): Promise<void> {
+  await fill(page, '宝宝姓名', baby.name);
+  await current(page).getByRole('radio', { name: baby.sex }).click();
+  await current(page).getByRole('radio', { name: baby.day }).click();
+  await current(page).locator('input[type="time"]').fill(baby.time);
+  await current(page).getByLabel('出生医院').selectOption(baby.hospital);
+  await next(page, '母亲信息');
+}
+
 /**
  * From 落户和结婚信息 to the address of 证件怎么拿: the baby registered with the mother at a Ningbo address,
  * every item kept, documents mailed to 宁波市海曙区. The recipient and street are the caller's to fill.
