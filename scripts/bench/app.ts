@@ -6,16 +6,11 @@
 // the smallest page the BFF serves (/healthz), i.e. what the link and this machine's load cost before any
 // app code. A benchmark, not a test: nothing here is asserted.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from 'playwright-core';
-import { loadConfig } from '../../config';
-import { createLogger } from '../../bff/src/libraries/logger';
-import { createConnection } from '../../bff/src/libraries/mongo';
-import { createComponents, createServer } from '../../bff/src/server';
 import { ensureFerretdb, startFerretdb } from '../lib/ferretdb.cjs';
+import { startInProcessBff } from './in-process-bff';
 import { loginParent, submittedApplication } from '../../tests/support/fixtures';
 
 const RUNS = Number(process.env.BENCH_APP_RUNS ?? 3);
@@ -65,22 +60,12 @@ async function main() {
   if (!fs.existsSync(path.join(h5, 'index.html'))) throw new Error('no H5 build: run npm run build:h5 first');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'birth-bench-'));
   const db = await startFerretdb({ dataDir: dir });
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const bff = await startInProcessBff({
     MONGODB_URI: db.uri,
     MONGODB_DB: 'bench_app',
-    LOG_LEVEL: 'silent',
     STATIC_DIR: h5,
-    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
-    RATE_LIMIT_PARENT_PER_MINUTE: '100000',
-    // The measured pages need a submitted application, not its ID photos (the photo bench covers those).
-    SUBMIT_REQUIRES_ID_MATERIALS: 'false',
   });
-  const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
-  const deps = { config, logger: createLogger({ level: 'silent' }), connection };
-  const server = http.createServer(createServer(deps, createComponents(deps)).callback());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { base } = bff;
   try {
     // A demo parent with one submitted application, logged in on the page before throttling starts.
     const code = 'bench-parent';
@@ -131,8 +116,7 @@ async function main() {
       );
     }
   } finally {
-    server.close();
-    await connection.close();
+    await bff.close();
     await db.stop();
   }
 }

@@ -10,17 +10,12 @@
 // see photo.pipeline.ts) and use the same number of libvips threads (checked with --vips-progress).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { loadConfig } from '../../config';
 import { createPhotoPipeline, OUTPUT, RESIZE_KERNEL } from '../../bff/src/components/attachments/photo.pipeline';
-import { createLogger } from '../../bff/src/libraries/logger';
-import { createConnection } from '../../bff/src/libraries/mongo';
-import { createComponents, createServer } from '../../bff/src/server';
 import { ensureFerretdb, startFerretdb } from '../lib/ferretdb.cjs';
+import { startInProcessBff } from './in-process-bff';
 import { loginParent, validApplication } from '../../tests/support/fixtures';
 import { cardPhotoJpeg, hasGps } from '../../tests/support/photos/generate';
 import { uploadPhoto } from '../../tests/support/photos/upload';
@@ -84,20 +79,11 @@ async function main() {
   // 2. Over HTTP into a throw-away FerretDB: images per second with 1 and 4 uploads in flight, RSS growth.
   ensureFerretdb();
   const db = await startFerretdb({ dataDir: path.join(dir, 'db') });
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const bff = await startInProcessBff({
     MONGODB_URI: db.uri,
     MONGODB_DB: 'bench',
-    LOG_LEVEL: 'silent',
-    STATIC_DIR: '',
-    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
-    RATE_LIMIT_PARENT_PER_MINUTE: '100000',
   });
-  const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
-  const deps = { config, logger: createLogger({ level: 'silent' }), connection };
-  const server = http.createServer(createServer(deps, createComponents(deps)).callback());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { base, config } = bff;
   const token = await loginParent(base, 'bench-parent');
   const kinds = ['mother_id_front', 'mother_id_back', 'father_id_front', 'father_id_back'];
 
@@ -127,9 +113,7 @@ async function main() {
   }
   const one = await uploads(1);
   const four = await uploads(4);
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-  await connection.close();
+  await bff.close();
   await db.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 

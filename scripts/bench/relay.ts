@@ -7,17 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../config';
 import type { ApplicationDoc } from '../../bff/src/components/applications/application.model';
 import { outboxDueKey } from '../../bff/src/components/applications/applications.repository';
-import { createLogger } from '../../bff/src/libraries/logger';
-import { createConnection } from '../../bff/src/libraries/mongo';
-import { createComponents, createServer } from '../../bff/src/server';
 import { ensureFerretdb, startFerretdb } from '../lib/ferretdb.cjs';
+import { startInProcessBff } from './in-process-bff';
 import { startAliyunSmsFake, startWechatFake } from '../../tests/support/fakes';
 import { submittedApplication } from '../../tests/support/fixtures';
 import { WORKER_SMS, WORKER_WX } from './relay-worker';
@@ -68,20 +63,8 @@ type Fakes = { wx: Awaited<ReturnType<typeof startWechatFake>>; sms: Awaited<Ret
 async function round(uri: string, dbName: string, workers: number, wx: Fakes['wx'], sms: Fakes['sms']): Promise<Row> {
   wx.sent.length = 0;
   sms.sent.length = 0;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    MONGODB_URI: uri,
-    MONGODB_DB: dbName,
-    LOG_LEVEL: 'silent',
-    STATIC_DIR: '',
-    SUBMIT_REQUIRES_ID_MATERIALS: 'false',
-  });
-  const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
-  const deps = { config, logger: createLogger({ level: 'silent' }), connection };
-  const components = createComponents(deps);
-  const server = http.createServer(createServer(deps, components).callback());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const bff = await startInProcessBff({ MONGODB_URI: uri, MONGODB_DB: dbName });
+  const { base, connection, components, server } = bff;
 
   // One real application through the API, copied N times with fresh ids and owners.
   const { id } = await submittedApplication(base);

@@ -5,12 +5,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../config';
-import { createLogger } from '../../bff/src/libraries/logger';
-import { createConnection } from '../../bff/src/libraries/mongo';
-import { createComponents, createServer } from '../../bff/src/server';
 import { ensureFerretdb, startFerretdb } from '../lib/ferretdb.cjs';
+import { startInProcessBff } from './in-process-bff';
 import { departmentToken, submittedApplication } from '../../tests/support/fixtures';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -64,21 +60,11 @@ async function main() {
   ensureFerretdb();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'birth-bench-'));
   const db = await startFerretdb({ dataDir: dir });
-  const config = loadConfig({
-    NODE_ENV: 'test',
+  const bff = await startInProcessBff({
     MONGODB_URI: db.uri,
     MONGODB_DB: 'bench',
-    LOG_LEVEL: 'silent',
-    STATIC_DIR: '',
-    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
-    RATE_LIMIT_PARENT_PER_MINUTE: '100000',
   });
-  const logger = createLogger({ level: 'silent' });
-  const connection = createConnection(config.MONGODB_URI, config.MONGODB_DB);
-  const deps = { config, logger, connection };
-  const server = http.createServer(createServer(deps, createComponents(deps)).callback());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { base } = bff;
   try {
     const apps = await Promise.all(Array.from({ length: 20 }, () => submittedApplication(base)));
     const hospital = await departmentToken(base, 'hospital');
@@ -125,8 +111,7 @@ async function main() {
     console.log(`\n${REQUESTS} requests per case, ${CONCURRENCY} connections, loopback, FerretDB ${db.uri}`);
     console.table(rows);
   } finally {
-    server.close();
-    await connection.close();
+    await bff.close();
     await db.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
