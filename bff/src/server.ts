@@ -283,8 +283,8 @@ export function createServer(deps: ServerDeps, c: Components = createComponents(
       hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS,
     }),
   );
-  const corsOrigins = originsFrom(config.CORS_ORIGINS);
-  if (corsOrigins.length) app.use(corsFor(corsOrigins)); // none configured: no answer varies by Origin
+  const cors = corsFor(originsFrom(config.CORS_ORIGINS));
+  if (cors) app.use(cors);
   app.use(
     requestTimeout({
       ms: config.REQUEST_TIMEOUT_MS,

@@ -138,10 +138,9 @@ export function originAllowed(origin: string, allowed: readonly string[]): boole
  * CORS for the configured origins only (never `*`): another origin's page gets no Access-Control-Allow-*
  * headers, so its browser does not let it read our answers. Bearer tokens, not cookies: no credentials.
  */
-export function corsFor(allowed: readonly string[]): Middleware {
-  // No origin configured: no answer differs by Origin, so there is nothing to do (not even Vary: Origin);
-  // the server does not even mount it then.
-  if (allowed.length === 0) return (_ctx, next) => next();
+export function corsFor(allowed: readonly string[]): Middleware | null {
+  // No origin configured: no answer differs by Origin, so there is nothing to mount (not even Vary: Origin).
+  if (allowed.length === 0) return null;
   return cors({
     origin: (ctx) => {
       const origin = ctx.get('Origin');
