@@ -167,7 +167,11 @@ async function startFerretdb({ dataDir, port = 0, logFile, binary = BINARY, time
     '--log-level=warn',
   ];
   const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-  const child = spawn(binary, args, { stdio: ['ignore', out, out], env: { ...process.env, DO_NOT_TRACK: '1' } });
+  // GOGC=400: FerretDB's live heap is small (tens of MB) but every query decodes whole documents into
+  // short-lived garbage; collecting at 5× the live heap instead of 2× gave 1.3–1.4× the findOne rate at
+  // 50 connections for ~20 MB more memory (README, "The embedded database"). A GOGC of the caller's wins.
+  const env = { GOGC: '400', ...process.env, DO_NOT_TRACK: '1' };
+  const child = spawn(binary, args, { stdio: ['ignore', out, out], env });
   if (typeof out === 'number') fs.closeSync(out);
   let exitCode;
   const exited = new Promise((resolve) =>
