@@ -8,7 +8,7 @@ import { api, startTestServer, testDatabaseUri, type TestServer } from '../suppo
 jest.setTimeout(180_000);
 
 let server: TestServer;
-let commands: { name: string; collection: string }[] = [];
+let commands: { name: string; collection: string; projection?: unknown }[] = [];
 let counting = false;
 
 /** The run's database URI with the driver's command monitoring on (a URI option, so the BFF code is unchanged). */
@@ -23,7 +23,7 @@ beforeAll(async () => {
   server.connection.getClient().on('commandStarted', (e: CommandStartedEvent) => {
     if (!counting) return;
     const collection = String(e.command[e.commandName] ?? '');
-    commands.push({ name: e.commandName, collection });
+    commands.push({ name: e.commandName, collection, projection: e.command.projection });
   });
 });
 afterAll(() => server.close());
@@ -49,6 +49,11 @@ test('when a parent reads progress, then the BFF reads the application once by _
   });
   process.stdout.write(`progress: ${sent.total} commands: ${sent.list.join(', ')}\n`);
   expect(sent.list.filter((c) => c === 'find applications')).toHaveLength(1);
+  // Without the outbox and the event log, which progress does not show (about half of a finished application).
+  expect(commands.find((c) => c.name === 'find' && c.collection === 'applications')?.projection).toEqual({
+    outbox: 0,
+    eventLog: 0,
+  });
   // The application, its next version claim, the request-limit slot (and the window's count when a new
   // minute began since the parent's last request).
   expect(sent.total).toBeLessThanOrEqual(4);

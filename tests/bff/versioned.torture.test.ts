@@ -222,3 +222,21 @@ test('when a writer starts from a document it loaded and someone commits before 
   expect(seen).toEqual([[], ['other']]);
   expect(out.doc).toMatchObject({ version: 3, log: ['other', 'mine'] });
 });
+
+test('when a reader leaves fields out and a committed change is not yet applied, then it gets the change applied, without those fields', async () => {
+  const id = await newDoc();
+  const killed = writerWith({
+    afterClaim: async () => {
+      throw new Killed('k');
+    },
+  });
+  await expect(killed.change(id, () => ({ update: { $push: { log: 'c' } }, result: null }))).rejects.toThrow(Killed);
+  expect((await Counter.findById(id).lean<Doc>())!.version).toBe(1);
+
+  const partial = await writerWith().load(id, ['log']);
+  expect(partial).toEqual({ _id: id, version: 2 });
+  // Applied in full: the fields left out were only not read.
+  expect(await Counter.findById(id).lean<Doc>()).toMatchObject({ version: 2, log: ['c'] });
+  // `version` and `_id` are always read, even when asked to be left out.
+  expect(await writerWith().load(id, ['version', '_id', 'log'])).toEqual({ _id: id, version: 2 });
+});

@@ -100,14 +100,20 @@ export function createVersionedWriter<T extends { _id: string; version: number }
     await model.updateOne({ _id: claim.entityId, version: claim.version - 1 } as never, update as never);
   }
 
-  /** Reads the document and brings it up to date with the log: every claim after its version, in order. */
-  async function load(id: string): Promise<T | null> {
-    let doc = await model.findById(id).lean<T>();
+  /**
+   * Reads the document and brings it up to date with the log: every claim after its version, in order.
+   * `leaveOut`: fields a reader does not need (an exclusion projection: `version` is always read); the
+   * document it returns is then partial, for reading only, never for deciding a change.
+   */
+  async function load(id: string, leaveOut?: readonly string[]): Promise<T | null> {
+    const left = leaveOut?.filter((f) => f !== 'version' && f !== '_id');
+    const projection = left?.length ? Object.fromEntries(left.map((f) => [f, 0])) : undefined;
+    let doc = await model.findById(id, projection).lean<T>();
     for (let i = 0; doc && i < MAX_CATCH_UP; i++) {
       const claim = await Change.findById(claimId(id, doc.version + 1)).lean<ChangeDoc>();
       if (!claim?.update) return doc; // nothing pending (a redacted claim belongs to a deleted document)
       await apply(claim as ChangeDoc & { update: string });
-      doc = await model.findById(id).lean<T>();
+      doc = await model.findById(id, projection).lean<T>();
     }
     return doc;
   }

@@ -120,8 +120,14 @@ export function createApplicationsRepository(
   const findHot = (id: string) => versioned.load(id);
   /** Many live applications, each as findHot would read it: two `_id` set reads in all (versioned.loadMany). */
   const loadHot = (ids: readonly string[]) => versioned.loadMany(ids);
-  /** Hot first, then the archive: for reads by the owner or an operator, never for writers. */
-  const findAnywhere = async (id: string) => (await findHot(id)) ?? Archive.findById(id).lean<ApplicationDoc>();
+  /**
+   * Hot first, then the archive: for reads by the owner or an operator, never for writers. `leaveOut`:
+   * fields the reader does not need (versioned.load), so the database sends and the driver decodes less.
+   */
+  const findAnywhere = async (id: string, leaveOut?: readonly (keyof ApplicationDoc)[]) => {
+    const projection = leaveOut?.length ? Object.fromEntries(leaveOut.map((f) => [f, 0])) : undefined;
+    return (await versioned.load(id, leaveOut)) ?? Archive.findById(id, projection).lean<ApplicationDoc>();
+  };
 
   /** Gives the application the owner's next free slot; a unique insert, so concurrent drafts never lose one. */
   async function claimOwnerSlot(ownerId: string, applicationId: string, now: Date): Promise<void> {
@@ -212,8 +218,8 @@ export function createApplicationsRepository(
      * An `_id` look-up, then the ownership check here: another parent's application is "not found",
      * never "forbidden", so ids do not leak. Archived applications stay readable by their owner.
      */
-    async findOwned(id: string, ownerId: string): Promise<ApplicationDoc | null> {
-      const doc = await findAnywhere(id);
+    async findOwned(id: string, ownerId: string, leaveOut?: readonly (keyof ApplicationDoc)[]): Promise<ApplicationDoc | null> {
+      const doc = await findAnywhere(id, leaveOut);
       return doc && doc.ownerId === ownerId ? doc : null;
     },
 
