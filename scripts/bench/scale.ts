@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +29,7 @@ import { createComponents, createServer } from '../../bff/src/server';
 import { ensureFerretdb, startFerretdb } from '../lib/ferretdb.cjs';
 import { departmentToken, idNumber, loginParent, submittedApplication, validApplication } from '../../tests/support/fixtures';
 import { api } from '../../tests/support/test-server';
+import { topFunctions } from './cpu-profile';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
@@ -38,6 +40,10 @@ const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 300);
 const EVENTS = 500;
 /** BENCH_PROFILE=1: also time one queue page per department alone, with its commands; `only`: nothing else. */
 const PROFILE = process.env.BENCH_PROFILE;
+/** BENCH_READS_ONLY=1: only the reference and progress at each size (a quick look at the read path). */
+const READS_ONLY = !!process.env.BENCH_READS_ONLY;
+/** BENCH_CPU_PROFILE=1: a CPU profile of this process (BFF and client) during the progress case; prints its top functions. */
+const CPU_PROFILE = !!process.env.BENCH_CPU_PROFILE;
 const commands: { name: string; ms: number }[] = [];
 const DAYS = 70;
 const LIVE_DAYS = 14;
@@ -385,6 +391,12 @@ async function main() {
         'raw findOne({_id}) (reference)',
         await load(REQUESTS, CONNECTIONS, async (i) => !!(await apps.findOne({ _id: liveIds[(i * 7919) % liveIds.length] }))),
       );
+      const session = CPU_PROFILE ? new inspector.Session() : undefined;
+      if (session) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
       row(
         'GET /applications/:id/progress',
         await load(REQUESTS, CONNECTIONS, async (i) => {
@@ -392,6 +404,14 @@ async function main() {
           return (await client('GET', `/api/v1/applications/${a._id}/progress`, tokenOf.get(a.ownerId))).status === 200;
         }),
       );
+      if (session) {
+        const { profile } = await session.post('Profiler.stop');
+        const file = path.join(os.tmpdir(), `bench-scale-progress-${size}.cpuprofile`);
+        fs.writeFileSync(file, JSON.stringify(profile));
+        session.disconnect();
+        process.stdout.write(`  CPU profile of the progress case: ${file}\n${topFunctions(file, 30)}\n`);
+      }
+      if (READS_ONLY) continue;
       row(
         'GET /dept/tasks (default queue, 50)',
         await load(
@@ -510,7 +530,7 @@ async function main() {
       `\n${REQUESTS} requests per read case (${TASK_REQUESTS} for the queue) at ${CONNECTIONS} connections, ${SUBMITS} draft+submits at 20, ${EVENTS} events, loopback; FerretDB ${ferret.uri}`,
     );
     console.table(rows);
-    if (SIZES.length > 1 && PROFILE !== 'only') {
+    if (SIZES.length > 1 && PROFILE !== 'only' && !READS_ONLY) {
       const [small, large] = [summary[SIZES[0]], summary[SIZES[SIZES.length - 1]]];
       const ref = large['raw findOne({_id}) (reference)'];
       console.log(`\ntargets at ${SIZES[SIZES.length - 1]}:`);
