@@ -82,9 +82,26 @@ export function createWorkingCalendar(options: WorkingCalendarOptions = {}): Wor
 
   const isWorkingDay = (date: Date | DateString): boolean => workingDate(toDate(date));
 
+  // Answers by date, remembered: every progress view asks the same few questions about the same recent days.
+  // Dates, not instants, are the keys, so a cached answer is exactly the one computed; bounded, then started afresh.
+  const remembered = new Map<string, number>();
+  const remember = (key: string, compute: () => number): number => {
+    const known = remembered.get(key);
+    if (known !== undefined) return known;
+    if (remembered.size >= 10_000) remembered.clear();
+    const value = compute();
+    remembered.set(key, value);
+    return value;
+  };
+
   const addWorkingDays = (from: Date, n: number): Date => {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a whole number ≥ 0, got ${n}`);
-    let day = toDate(from);
+    const start = toDate(from);
+    return new Date(remember(`add|${start}|${n}`, () => addWorkingDaysFrom(start, n).getTime()));
+  };
+
+  const addWorkingDaysFrom = (start: DateString, n: number): Date => {
+    let day = start;
     let remaining = n;
     let scanned = 0;
     while (remaining > 0) {
@@ -101,11 +118,13 @@ export function createWorkingCalendar(options: WorkingCalendarOptions = {}): Wor
     // The last day that has fully ended by `to`: a day counts only once its 23:59:59.999 has passed.
     const toDay = toDate(to);
     const lastEnded = endOfChinaDay(toDay).getTime() <= to.getTime() ? toDay : addCalendarDays(toDay, -1);
-    let count = 0;
-    for (let day = addCalendarDays(start, 1); day <= lastEnded; day = addCalendarDays(day, 1)) {
-      if (workingDate(day)) count += 1;
-    }
-    return count;
+    return remember(`between|${start}|${lastEnded}`, () => {
+      let count = 0;
+      for (let day = addCalendarDays(start, 1); day <= lastEnded; day = addCalendarDays(day, 1)) {
+        if (workingDate(day)) count += 1;
+      }
+      return count;
+    });
   };
 
   const uncoveredYears = (dates: ReadonlyArray<Date | DateString>): number[] => {

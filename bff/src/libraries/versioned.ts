@@ -108,12 +108,15 @@ export function createVersionedWriter<T extends { _id: string; version: number }
   async function load(id: string, leaveOut?: readonly string[]): Promise<T | null> {
     const left = leaveOut?.filter((f) => f !== 'version' && f !== '_id');
     const projection = left?.length ? Object.fromEntries(left.map((f) => [f, 0])) : undefined;
-    let doc = await model.findById(id, projection).lean<T>();
+    // The driver's collections, not mongoose queries: the hottest read of all (every progress, every writer)
+    // needs no casting or query building, and `lean` would return the same plain documents.
+    const read = () => model.collection.findOne({ _id: id } as never, { projection }) as Promise<T | null>;
+    let doc = await read();
     for (let i = 0; doc && i < MAX_CATCH_UP; i++) {
-      const claim = await Change.findById(claimId(id, doc.version + 1)).lean<ChangeDoc>();
+      const claim = (await Change.collection.findOne({ _id: claimId(id, doc.version + 1) } as never)) as ChangeDoc | null;
       if (!claim?.update) return doc; // nothing pending (a redacted claim belongs to a deleted document)
       await apply(claim as ChangeDoc & { update: string });
-      doc = await model.findById(id, projection).lean<T>();
+      doc = await read();
     }
     return doc;
   }

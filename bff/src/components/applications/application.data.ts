@@ -12,13 +12,24 @@ export const SEALED_OUTPUTS = ['newbornIdNumber'];
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Each path split once: mapPaths runs on every read of an application. */
+const splitPaths = new Map<string, { parents: string[]; last: string }>();
+const partsOf = (path: string) => {
+  let parts = splitPaths.get(path);
+  if (!parts) {
+    const all = path.split('.');
+    parts = { parents: all.slice(0, -1), last: all[all.length - 1] };
+    splitPaths.set(path, parts);
+  }
+  return parts;
+};
+
 function mapPaths(data: Obj, paths: string[], fn: (value: string, path: string) => string): Obj {
   const copy: Obj = structuredClone(data);
   for (const path of paths) {
-    const parts = path.split('.');
+    const { parents, last } = partsOf(path);
     let node: unknown = copy;
-    for (const part of parts.slice(0, -1)) node = isObj(node) ? node[part] : undefined;
-    const last = parts[parts.length - 1];
+    for (const part of parents) node = isObj(node) ? node[part] : undefined;
     if (isObj(node) && typeof node[last] === 'string') node[last] = fn(node[last] as string, path);
   }
   return copy;
@@ -26,12 +37,12 @@ function mapPaths(data: Obj, paths: string[], fn: (value: string, path: string) 
 
 export const sealData = (data: Obj, crypto: FieldCrypto): Obj => mapPaths(data, SEALED_PATHS, (v, p) => crypto.seal(v, p));
 export const openData = (data: Obj, crypto: FieldCrypto): Obj => mapPaths(data, SEALED_PATHS, (v, p) => crypto.open(v, p));
-export const maskData = (opened: Obj): Obj =>
-  mapPaths(
-    mapPaths(opened, ID_PATHS, (v) => maskIdNumber(v)),
-    PHONE_PATHS,
-    (v) => maskPhone(v),
-  );
+/** The form opened with its identifiers masked (IDs and phones), in one copy: what a response shows of it. */
+export const openMasked = (data: Obj, crypto: FieldCrypto): Obj =>
+  mapPaths(data, SEALED_PATHS, (v, p) => {
+    const opened = crypto.open(v, p);
+    return ID_PATHS.includes(p) ? maskIdNumber(opened) : PHONE_PATHS.includes(p) ? maskPhone(opened) : opened;
+  });
 
 export const sealOutputs = (outputs: Record<string, string>, crypto: FieldCrypto) =>
   Object.fromEntries(

@@ -23,7 +23,7 @@ import {
 import type { FieldCrypto } from '../../libraries/crypto';
 import { AppError, notFound, validationFailed, type FieldError } from '../../libraries/errors';
 import type { ApplicationDoc, ItemRecord, NewbornClaimDoc } from './application.model';
-import { maskData, maskOutputs, mergePatch, openData, openOutputs, sealData, withoutNulls } from './application.data';
+import { maskOutputs, mergePatch, openData, openMasked, openOutputs, sealData, withoutNulls } from './application.data';
 import { dispatchReadyItems, queuedDepartments } from './application.dispatch';
 import { noticeEntry } from './application.notices';
 import { NEWBORN_CLAIM_LEASE_MS, type ApplicationsRepository } from './applications.repository';
@@ -58,7 +58,7 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       status: doc.status,
       statusLabel: APPLICATION_STATUS_LABELS[doc.status],
       version: doc.version,
-      data: maskData(openData(doc.data, crypto)),
+      data: openMasked(doc.data, crypto),
       items: ITEM_KEYS.filter((k) => doc.items[k]).map((k) => itemView(k, doc.items[k] as ItemRecord)),
       submittedAt: doc.submittedAt?.toISOString(),
       createdAt: doc.createdAt.toISOString(),
@@ -455,7 +455,7 @@ export function createApplicationsService(deps: ApplicationsDeps) {
       const doc = await getOwned(ownerId, id, PROGRESS_LEAVES_OUT);
       const now = deps.now();
       // Only what progress shows is opened: the newborn's name and the delivery choices (phones masked).
-      const data = maskData(openData({ newborn: doc.data.newborn, delivery: doc.data.delivery }, crypto));
+      const data = openMasked({ newborn: doc.data.newborn, delivery: doc.data.delivery }, crypto);
       const items = ITEM_KEYS.filter((k) => doc.items[k]).map((k) => ({
         ...itemView(k, doc.items[k] as ItemRecord),
         delivery: deliveryView((data.delivery as Obj | undefined)?.[k] as Obj | undefined),
