@@ -30,6 +30,7 @@ import { ensureFerretdb, startFerretdb } from '../lib/ferretdb.cjs';
 import { departmentToken, idNumber, loginParent, submittedApplication, validApplication } from '../../tests/support/fixtures';
 import { api } from '../../tests/support/test-server';
 import { topFunctions } from './cpu-profile';
+import { httpClient, loadInWorker, type Call, type Result } from './load-client';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
@@ -50,61 +51,6 @@ const LIVE_DAYS = 14;
 const DAY = 86400_000;
 
 type Stage = 'submitted' | 'accepted' | 'birth_done' | 'hukou_done' | 'finished';
-type Result = { rps: number; p50: number; p99: number; failures: number };
-
-/** Runs `total` operations at `connections` at once; latency per operation. */
-async function load(total: number, connections: number, op: (i: number) => Promise<boolean>): Promise<Result> {
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = process.hrtime.bigint();
-        const ok = await op(i).catch((err: Error) => {
-          if (process.env.BENCH_DEBUG) fs.appendFileSync('/tmp/bench-debug.log', `${err.stack}\n`);
-          return false;
-        });
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (!ok) failures++;
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  return { rps: total / seconds, p50: latencies[Math.floor(total * 0.5)], p99: latencies[Math.floor(total * 0.99)], failures };
-}
-
-function httpClient(base: string) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  return (method: string, p: string, token?: string, body?: unknown, extra: Record<string, string> = {}) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const data = body === undefined ? undefined : JSON.stringify(body);
-      const req = http.request(`${base}${p}`, {
-        method,
-        agent,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(data ? { 'content-type': 'application/json' } : {}),
-          ...extra,
-        },
-      });
-      req.on('response', (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => {
-          if (process.env.BENCH_DEBUG && (res.statusCode ?? 0) >= 300)
-            fs.appendFileSync('/tmp/bench-debug.log', `${method} ${p} ${res.statusCode} ${text.slice(0, 300)}\n`);
-          resolve({ status: res.statusCode ?? 0, body: text });
-        });
-      });
-      req.on('error', reject);
-      req.end(data);
-    });
-}
 
 const subOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub as string;
 
@@ -307,7 +253,7 @@ async function main() {
   const server = http.createServer(createServer(deps, components).callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = httpClient(base);
+  const client = httpClient(base, CONNECTIONS);
   await connection.asPromise();
   const db = connection.getClient().db(config.MONGODB_DB);
   // Until nothing is due: a round can deliver nothing while it clears marks whose re-check came due.
@@ -389,7 +335,13 @@ async function main() {
       const apps = db.collection<ApplicationDoc>('applications');
       row(
         'raw findOne({_id}) (reference)',
-        await load(REQUESTS, CONNECTIONS, async (i) => !!(await apps.findOne({ _id: liveIds[(i * 7919) % liveIds.length] }))),
+        await loadInWorker(REQUESTS, CONNECTIONS, {
+          kind: 'findOne',
+          uri: ferret.uri,
+          db: config.MONGODB_DB,
+          collection: 'applications',
+          ids: Array.from({ length: REQUESTS }, (_, i) => liveIds[(i * 7919) % liveIds.length]),
+        }),
       );
       const session = CPU_PROFILE ? new inspector.Session() : undefined;
       if (session) {
@@ -399,9 +351,15 @@ async function main() {
       }
       row(
         'GET /applications/:id/progress',
-        await load(REQUESTS, CONNECTIONS, async (i) => {
-          const a = owned[i % owned.length];
-          return (await client('GET', `/api/v1/applications/${a._id}/progress`, tokenOf.get(a.ownerId))).status === 200;
+        await loadInWorker(REQUESTS, CONNECTIONS, {
+          kind: 'calls',
+          base,
+          ok: 200,
+          calls: owned.map((a): Call => ({
+            method: 'GET',
+            path: `/api/v1/applications/${a._id}/progress`,
+            token: tokenOf.get(a.ownerId),
+          })),
         }),
       );
       if (session) {
@@ -414,41 +372,43 @@ async function main() {
       if (READS_ONLY) continue;
       row(
         'GET /dept/tasks (default queue, 50)',
-        await load(
-          TASK_REQUESTS,
-          CONNECTIONS,
-          async (i) => (await client('GET', '/api/v1/dept/tasks', tokens[i % tokens.length])).status === 200,
-        ),
+        await loadInWorker(TASK_REQUESTS, CONNECTIONS, {
+          kind: 'calls',
+          base,
+          ok: 200,
+          calls: tokens.map((token): Call => ({ method: 'GET', path: '/api/v1/dept/tasks', token })),
+        }),
       );
       const submitters = await Promise.all(Array.from({ length: SUBMITS }, () => loginParent(base)));
       row(
         'draft + submit',
-        await load(SUBMITS, Math.min(CONNECTIONS, 20), async (i) => {
-          // A birth minute of its own: the newborn key (parents' ID numbers + birth minute) must not repeat.
-          // Counted across sizes, not from the size: a birth more than a year ago is refused (at 100,000 the
-          // size-based minute was 1.9 years back and every submit failed).
-          const birth = new Date(Date.now() - 6 * 3600_000 - (SIZES.indexOf(size) * SUBMITS + i) * 60_000).toISOString();
-          const draft = await client('POST', '/api/v1/applications', submitters[i], validApplication({ birthDateTime: birth }));
-          if (draft.status !== 201) return false;
-          const id = JSON.parse(draft.body).id as string;
-          return (
-            (
-              await client('POST', `/api/v1/applications/${id}/submit`, submitters[i], undefined, {
-                'idempotency-key': `submit-${id}`,
-              })
-            ).status === 202
-          );
+        await loadInWorker(SUBMITS, Math.min(CONNECTIONS, 20), {
+          kind: 'draftAndSubmit',
+          base,
+          drafts: submitters.map((token, i) => ({
+            token,
+            // A birth minute of its own: the newborn key (parents' ID numbers + birth minute) must not repeat.
+            // Counted across sizes, not from the size: a birth more than a year ago is refused (at 100,000 the
+            // size-based minute was 1.9 years back and every submit failed).
+            body: validApplication({
+              birthDateTime: new Date(Date.now() - 6 * 3600_000 - (SIZES.indexOf(size) * SUBMITS + i) * 60_000).toISOString(),
+            }),
+          })),
         }),
       );
       const toAccept = fresh.submitted.concat(fresh.accepted);
       row(
         'POST dept event (accept)',
-        await load(toAccept.length, CONNECTIONS, async (i) => {
-          const res = await client('POST', `/api/v1/dept/tasks/${toAccept[i]}.birth_certificate/events`, hospital, {
-            eventId: `bench-${randomUUID()}`,
-            type: 'accept',
-          });
-          return res.status === 200;
+        await loadInWorker(toAccept.length, CONNECTIONS, {
+          kind: 'calls',
+          base,
+          ok: 200,
+          calls: toAccept.map((id): Call => ({
+            method: 'POST',
+            path: `/api/v1/dept/tasks/${id}.birth_certificate/events`,
+            token: hospital,
+            body: { eventId: `bench-${randomUUID()}`, type: 'accept' },
+          })),
         }),
       );
       await drain();
