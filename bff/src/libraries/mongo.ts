@@ -1,4 +1,4 @@
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Connection, type mongo } from 'mongoose';
 
 // Mongoose options that matter for safety on both MongoDB and FerretDB:
 // sanitizeFilter stops a JSON body such as {"$ne": null} from reaching a query as an operator;
@@ -53,6 +53,49 @@ export function idChunks<T>(ids: readonly T[]): T[][] {
   const chunks: T[][] = [];
   for (let at = 0; at < ids.length; at += ID_SET_MAX) chunks.push(ids.slice(at, at + ID_SET_MAX));
   return chunks;
+}
+
+type Waiter<T> = { resolve: (doc: T | null) => void; reject: (err: unknown) => void };
+
+/**
+ * `_id` look-ups in one collection, coalesced: the look-ups asked for in the same turn of the event loop go
+ * to the database together, as one `_id` set read per ID_SET_MAX (one `findOne` when alone, as before). Each
+ * caller gets exactly what its own `findOne` issued at that moment would have returned, as an object of its
+ * own (the same `_id` asked twice in one turn goes in two reads); under concurrent requests a process sends
+ * one command where it sent one per request. A failed read fails its callers.
+ */
+export function coalescedFindById<T extends { _id: string }>(
+  collection: Pick<mongo.Collection, 'findOne' | 'find'>,
+  projection?: Record<string, 0 | 1>,
+): (id: string) => Promise<T | null> {
+  let pending: Map<string, Waiter<T>>[] | null = null;
+  const read = async (ids: string[], waiting: Map<string, Waiter<T>>) => {
+    try {
+      const docs =
+        ids.length === 1
+          ? [await collection.findOne<T>({ _id: ids[0] } as never, { projection })]
+          : await collection.find<T>({ _id: { $in: ids } } as never, { projection, batchSize: ids.length }).toArray();
+      const byId = new Map(docs.filter((d): d is T => !!d).map((d) => [d._id, d]));
+      for (const id of ids) waiting.get(id)!.resolve(byId.get(id) ?? null);
+    } catch (err) {
+      for (const id of ids) waiting.get(id)!.reject(err);
+    }
+  };
+  const flush = () => {
+    const batches = pending!;
+    pending = null;
+    for (const waiting of batches) for (const ids of idChunks([...waiting.keys()])) void read(ids, waiting);
+  };
+  return (id) =>
+    new Promise<T | null>((resolve, reject) => {
+      if (!pending) {
+        pending = [];
+        setImmediate(flush);
+      }
+      let batch = pending.find((b) => !b.has(id));
+      if (!batch) pending.push((batch = new Map()));
+      batch.set(id, { resolve, reject });
+    });
 }
 
 /** MongoDB's duplicate-key error, which FerretDB reports with the same code. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mongo, Schema, trusted, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import { AppError } from './errors';
-import { ID_SET_MAX, idChunks, isDuplicateKeyError } from './mongo';
+import { ID_SET_MAX, coalescedFindById, idChunks, isDuplicateKeyError } from './mongo';
 
 const { EJSON } = mongo.BSON;
 
@@ -94,6 +94,22 @@ export function createVersionedWriter<T extends { _id: string; version: number }
 
   const claimId = (id: string, version: number) => `${id}:${version}`;
 
+  // The reads of `load`, the hottest of all (every progress, every writer's first step): through the driver's
+  // collections (no mongoose casting or query building; `lean` would return the same plain documents), and
+  // coalesced, so the documents and next claims that concurrent requests ask for in the same turn go to the
+  // database as one `_id` set read each (libraries/mongo.ts).
+  const readers = new Map<string, (id: string) => Promise<T | null>>();
+  const documentReader = (projection?: Record<string, 0>) => {
+    const key = JSON.stringify(projection ?? {});
+    let reader = readers.get(key);
+    if (!reader) {
+      reader = coalescedFindById<T>(model.collection as never, projection);
+      readers.set(key, reader);
+    }
+    return reader;
+  };
+  const readClaim = coalescedFindById<ChangeDoc>(Change.collection as never);
+
   /** Applies claim `version` to the document if it is still at `version - 1` (a no-op otherwise). */
   async function apply(claim: ChangeDoc & { update: string }): Promise<void> {
     const update = EJSON.parse(codec.open(claim.update)) as UpdateQuery<T>;
@@ -107,13 +123,11 @@ export function createVersionedWriter<T extends { _id: string; version: number }
    */
   async function load(id: string, leaveOut?: readonly string[]): Promise<T | null> {
     const left = leaveOut?.filter((f) => f !== 'version' && f !== '_id');
-    const projection = left?.length ? Object.fromEntries(left.map((f) => [f, 0])) : undefined;
-    // The driver's collections, not mongoose queries: the hottest read of all (every progress, every writer)
-    // needs no casting or query building, and `lean` would return the same plain documents.
-    const read = () => model.collection.findOne({ _id: id } as never, { projection }) as Promise<T | null>;
+    const projection = left?.length ? Object.fromEntries(left.map((f) => [f, 0 as const])) : undefined;
+    const read = () => documentReader(projection)(id);
     let doc = await read();
     for (let i = 0; doc && i < MAX_CATCH_UP; i++) {
-      const claim = (await Change.collection.findOne({ _id: claimId(id, doc.version + 1) } as never)) as ChangeDoc | null;
+      const claim = await readClaim(claimId(id, doc.version + 1));
       if (!claim?.update) return doc; // nothing pending (a redacted claim belongs to a deleted document)
       await apply(claim as ChangeDoc & { update: string });
       doc = await read();
