@@ -65,7 +65,7 @@ type Waiter<T> = { resolve: (doc: T | null) => void; reject: (err: unknown) => v
  * one command where it sent one per request. A failed read fails its callers.
  */
 export function coalescedFindById<T extends { _id: string }>(
-  collection: Pick<mongo.Collection, 'findOne' | 'find'>,
+  collection: Pick<mongo.Collection<T>, 'findOne' | 'find'>,
   projection?: Record<string, 0 | 1>,
 ): (id: string) => Promise<T | null> {
   let pending: Map<string, Waiter<T>>[] | null = null;
