@@ -55,6 +55,15 @@ export function idChunks<T>(ids: readonly T[]): T[][] {
   return chunks;
 }
 
+/**
+ * The exclusion projection that leaves out `fields` (never `_id` or `version`, which every reader of a
+ * versioned document needs), or undefined when nothing is left out.
+ */
+export function leavingOut(fields: readonly string[] | undefined): Record<string, 0> | undefined {
+  const left = fields?.filter((f) => f !== 'version' && f !== '_id');
+  return left?.length ? Object.fromEntries(left.map((f) => [f, 0 as const])) : undefined;
+}
+
 type Waiter<T> = { resolve: (doc: T | null) => void; reject: (err: unknown) => void };
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mongo, Schema, trusted, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import { AppError } from './errors';
-import { ID_SET_MAX, coalescedFindById, idChunks, isDuplicateKeyError } from './mongo';
+import { ID_SET_MAX, coalescedFindById, idChunks, isDuplicateKeyError, leavingOut } from './mongo';
 
 const { EJSON } = mongo.BSON;
 
@@ -98,12 +98,13 @@ export function createVersionedWriter<T extends { _id: string; version: number }
   // collections (no mongoose casting or query building; `lean` would return the same plain documents), and
   // coalesced, so the documents and next claims that concurrent requests ask for in the same turn go to the
   // database as one `_id` set read each (libraries/mongo.ts).
+  // One reader per set of fields left out (the code uses a handful).
   const readers = new Map<string, (id: string) => Promise<T | null>>();
-  const documentReader = (projection?: Record<string, 0>) => {
-    const key = JSON.stringify(projection ?? {});
+  const documentReader = (leaveOut: readonly string[] | undefined) => {
+    const key = leaveOut?.join(',') ?? '';
     let reader = readers.get(key);
     if (!reader) {
-      reader = coalescedFindById<T>(model.collection as never, projection);
+      reader = coalescedFindById<T>(model.collection as never, leavingOut(leaveOut));
       readers.set(key, reader);
     }
     return reader;
@@ -122,9 +123,7 @@ export function createVersionedWriter<T extends { _id: string; version: number }
    * document it returns is then partial, for reading only, never for deciding a change.
    */
   async function load(id: string, leaveOut?: readonly string[]): Promise<T | null> {
-    const left = leaveOut?.filter((f) => f !== 'version' && f !== '_id');
-    const projection = left?.length ? Object.fromEntries(left.map((f) => [f, 0 as const])) : undefined;
-    const read = () => documentReader(projection)(id);
+    const read = () => documentReader(leaveOut)(id);
     let doc = await read();
     for (let i = 0; doc && i < MAX_CATCH_UP; i++) {
       const claim = await readClaim(claimId(id, doc.version + 1));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { trusted, type Connection, type Model } from 'mongoose';
 import { DEPARTMENT_CODES, isFinal, itemsForDepartment, type DepartmentCode, type ItemState } from '@birth/shared';
-import { isDuplicateKeyError } from '../../libraries/mongo';
+import { isDuplicateKeyError, leavingOut } from '../../libraries/mongo';
 import type { FieldCrypto } from '../../libraries/crypto';
 import { createVersionedWriter, type Decision, type Loaded, type VersionedOptions } from '../../libraries/versioned';
 import {
@@ -124,10 +124,8 @@ export function createApplicationsRepository(
    * Hot first, then the archive: for reads by the owner or an operator, never for writers. `leaveOut`:
    * fields the reader does not need (versioned.load), so the database sends and the driver decodes less.
    */
-  const findAnywhere = async (id: string, leaveOut?: readonly (keyof ApplicationDoc)[]) => {
-    const projection = leaveOut?.length ? Object.fromEntries(leaveOut.map((f) => [f, 0])) : undefined;
-    return (await versioned.load(id, leaveOut)) ?? Archive.findById(id, projection).lean<ApplicationDoc>();
-  };
+  const findAnywhere = async (id: string, leaveOut?: readonly (keyof ApplicationDoc)[]) =>
+    (await versioned.load(id, leaveOut)) ?? Archive.findById(id, leavingOut(leaveOut)).lean<ApplicationDoc>();
 
   /** Gives the application the owner's next free slot; a unique insert, so concurrent drafts never lose one. */
   async function claimOwnerSlot(ownerId: string, applicationId: string, now: Date): Promise<void> {
