@@ -2,58 +2,29 @@
 // the same run (GET /healthz: the HTTP stack with no work), so results compare across machines.
 // Bounded: each case runs a fixed number of requests at fixed concurrency against a throw-away FerretDB.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureFerretdb, startFerretdb } from '../lib/ferretdb.cjs';
 import { startInProcessBff } from './in-process-bff';
+import { httpClient, load, type Call, type Result } from './load-client';
 import { departmentToken, submittedApplication } from '../../tests/support/fixtures';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 
-type Case = { name: string; request: (i: number) => { method: string; path: string; token?: string; body?: unknown } };
+type Case = { name: string; request: (i: number) => Call };
 
-async function measure(base: string, c: Case, total = REQUESTS) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
+async function measure(base: string, c: Case, total = REQUESTS): Promise<Result> {
+  const client = httpClient(base, CONCURRENCY);
   const statuses: Record<number, number> = {};
-  const started = process.hrtime.bigint();
-  async function worker() {
-    while (next < total) {
-      const i = next++;
-      const r = c.request(i);
-      const t0 = process.hrtime.bigint();
-      const status = await new Promise<number>((resolve, reject) => {
-        const body = r.body === undefined ? undefined : JSON.stringify(r.body);
-        const req = http.request(`${base}${r.path}`, {
-          method: r.method,
-          agent,
-          headers: {
-            ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
-            ...(body ? { 'content-type': 'application/json' } : {}),
-          },
-        });
-        req.on('response', (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status >= 400) failures++;
-    }
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  if (failures && process.env.BENCH_DEBUG) console.error(c.name, statuses);
-  return { rps: total / seconds, p50: latencies[Math.floor(total * 0.5)], p99: latencies[Math.floor(total * 0.99)], failures };
+  const result = await load(total, CONCURRENCY, async (i) => {
+    const r = c.request(i);
+    const { status } = await client(r.method, r.path, r.token, r.body);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    return status < 400;
+  });
+  if (result.failures && process.env.BENCH_DEBUG) console.error(c.name, statuses);
+  return result;
 }
 
 async function main() {
